@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import GovernmentBody, Region, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "role", "region", "enterprise", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["username", "display_name", "email", "phone"]
+    autocomplete_fields = ["region", "enterprise", "government_body"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Role and scope"),
+            {
+                "fields": (
+                    "role",
+                    "display_name",
+                    "phone",
+                    "region",
+                    "enterprise",
+                    "government_body",
+                )
+            },
+        ),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (
+            _("Role and scope"),
+            {"fields": ("role", "display_name", "region", "enterprise", "government_body")},
+        ),
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(GovernmentBody)
+class GovernmentBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "region"]
+    search_fields = ["name"]
+    list_filter = ["region__level"]
+    autocomplete_fields = ["region"]

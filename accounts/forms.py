@@ -1,0 +1,130 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from experts.models import Expert
+from problems.models import Enterprise, Industry
+
+from .models import Region, User
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.full_name if obj.level > 1 else obj.name
+
+
+def region_field(**kwargs) -> RegionChoiceField:
+    return RegionChoiceField(
+        queryset=Region.objects.select_related("parent__parent"),
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+        **kwargs,
+    )
+
+
+class AccountFieldsMixin(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        regex=r"^[A-Za-z0-9_.@+-]{3,40}$",
+        help_text=_("3–40 letters, digits or _ . @ + -; you log in with it."),
+        error_messages={"invalid": _("Use 3–40 letters, digits or _ . @ + -.")},
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken; please choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(username=cleaned.get("username", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class EnterpriseRegistrationForm(AccountFieldsMixin, forms.ModelForm):
+    region = region_field(label=_("Region"))
+    industry = forms.ModelChoiceField(
+        label=_("Industry"),
+        queryset=Industry.objects.filter(parent__isnull=False),
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "region",
+            "industry",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+
+    field_order = [
+        "name",
+        "credit_code",
+        "region",
+        "industry",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "username",
+        "password1",
+        "password2",
+    ]
+
+    def clean_credit_code(self):
+        from problems.validators import normalize_credit_code
+
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(
+                _(
+                    "An enterprise with this credit code is already registered. Ask a colleague "
+                    "who has an account, or the CAST of your region, to add you."
+                )
+            )
+        return code
+
+
+class ExpertRegistrationForm(AccountFieldsMixin, forms.ModelForm):
+    region = region_field(label=_("Region"))
+
+    class Meta:
+        model = Expert
+        fields = [
+            "name",
+            "gender",
+            "employer",
+            "title",
+            "research_directions",
+            "region",
+            "email",
+            "mobile",
+        ]
+        widgets = {"research_directions": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_mobile(self):
+        import re
+
+        mobile = re.sub(r"[\s-]", "", self.cleaned_data["mobile"])
+        if mobile and not re.fullmatch(r"1[3-9]\d{9}", mobile):
+            raise forms.ValidationError(_("Enter an 11-digit mainland mobile number."))
+        return mobile

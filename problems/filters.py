@@ -1,0 +1,141 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region
+
+from .models import Campaign, Category, Enterprise, Industry, Problem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _region_prefix_filter(queryset, name, value):
+    """A region matches itself and everything inside it."""
+    return queryset.filter(**{f"{name}__startswith": value.prefix}) if value else queryset
+
+
+def _search(fields):
+    def method(queryset, name, value):
+        query = Q()
+        for term in value.split():
+            term_q = Q()
+            for field in fields:
+                term_q |= Q(**{f"{field}__icontains": term})
+            query &= term_q
+        return queryset.filter(query)
+
+    return method
+
+
+class ProblemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_search(["title", "number", "ref", "enterprise__name", "bottleneck"]),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Problem.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.all()
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="region__code",
+        queryset=Region.objects.filter(level__lte=3),
+        method=_region_prefix_filter,
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"),
+        queryset=Industry.objects.all(),
+        method="filter_industry",
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    submitted_after = django_filters.DateFilter(
+        label=_("Submitted from"),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=DateInput,
+    )
+    submitted_before = django_filters.DateFilter(
+        label=_("Submitted until"),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=DateInput,
+    )
+    o = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("submitted_at", "submitted"),
+            ("number", "number"),
+            ("title", "title"),
+            ("enterprise__name", "enterprise"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "submitted_at": _("Submitted"),
+            "number": _("Number"),
+            "title": _("Title"),
+            "enterprise__name": _("Enterprise"),
+            "status": _("Status"),
+            "updated_at": _("Last change"),
+        },
+    )
+
+    class Meta:
+        model = Problem
+        fields = ["q", "status", "campaign", "region", "industry", "category"]
+
+    def __init__(self, *args, campaigns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaigns is not None:
+            self.filters["campaign"].queryset = campaigns
+
+    def filter_industry(self, queryset, name, value):
+        if not value:
+            return queryset
+        if value.parent_id is None:
+            return queryset.filter(industry__parent=value)
+        return queryset.filter(industry=value)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method=_search(["name", "credit_code", "contact_name"])
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Enterprise.Status.choices)
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="region__code",
+        queryset=Region.objects.all(),
+        method=_region_prefix_filter,
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"),
+        queryset=Industry.objects.filter(parent__isnull=False),
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+    o = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("created_at", "registered"), ("status", "status")),
+        field_labels={"name": _("Name"), "created_at": _("Registered"), "status": _("Status")},
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "status", "region", "industry"]
+
+
+class CampaignFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method=_search(["title", "description"]))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Campaign.Status.choices)
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "status"]

@@ -1,0 +1,397 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .filters import CampaignFilter, EnterpriseFilter, ProblemFilter
+from .forms import CampaignForm, EnterpriseStatusForm, NoteForm, ProblemForm, TransitionForm
+from .models import Attachment, Campaign, Problem
+from .rules import campaigns_visible_to, enterprises_visible_to, problems_visible_to
+
+PAGE_SIZE = 25
+
+
+def require(request: HttpRequest, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def paginate(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _domain_error(request: HttpRequest, error: Exception) -> None:
+    messages.error(request, str(error))
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("problems.list_problems") or user.enterprise_id):
+        raise PermissionDenied
+    queryset = problems_visible_to(user).select_related(
+        "enterprise", "region", "industry", "campaign"
+    )
+    filterset = ProblemFilter(
+        request.GET or None, queryset=queryset, campaigns=campaigns_visible_to(user)
+    )
+    problems = filterset.qs if filterset.is_bound else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        problems = queryset.none()
+    page = paginate(request, problems)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "problems/problem_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "is_staff_view": user.has_perm("problems.list_problems"),
+        },
+    )
+
+
+def _campaign_choices(user):
+    return services.campaigns_open_to(user.enterprise)
+
+
+def _save_attachments(request, problem, files) -> None:
+    for upload in files:
+        services.attachment_add(problem, upload, by=request.user)
+
+
+@login_required
+def problem_create(request: HttpRequest) -> HttpResponse:
+    require(request, "problems.add_problem")
+    enterprise = request.user.enterprise
+    initial = {
+        "region": enterprise.region_id,
+        "industry": enterprise.industry_id,
+        "contact_name": request.user.display_name or enterprise.contact_name,
+        "contact_phone": request.user.phone or enterprise.contact_phone,
+        "campaign": request.GET.get("campaign"),
+    }
+    form = ProblemForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        campaigns=_campaign_choices(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        return _save_problem(request, form)
+    return render(request, "problems/problem_form.html", {"form": form})
+
+
+@login_required
+def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    require(request, "problems.change_problem", problem)
+    form = ProblemForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=problem,
+        campaigns=_campaign_choices(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        return _save_problem(request, form)
+    return render(request, "problems/problem_form.html", {"form": form, "problem": problem})
+
+
+def _save_problem(request: HttpRequest, form: ProblemForm) -> HttpResponse:
+    """Save the draft and its attachments; optionally submit in the same breath. A refused
+    submission keeps the saved draft and says why."""
+    try:
+        with transaction.atomic():
+            problem = services.problem_save_draft(form.save(commit=False), by=request.user)
+            _save_attachments(request, problem, form.cleaned_data.get("new_attachments") or [])
+    except (services.DomainError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return render(
+            request, "problems/problem_form.html", {"form": form, "problem": form.instance}
+        )
+    if "submit" in request.POST:
+        target = (
+            Problem.Status.RESUBMITTED
+            if problem.status == Problem.Status.RETURNED
+            else Problem.Status.SUBMITTED
+        )
+        try:
+            problem = services.problem_transition(problem, target, by=request.user)
+        except services.DomainError as error:
+            messages.warning(request, _("Saved as a draft, but not submitted: %s") % error)
+            return redirect(problem)
+        messages.success(request, _("Problem %(number)s submitted.") % {"number": problem.number})
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(problem)
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(
+        problems_visible_to(request.user).select_related(
+            "enterprise", "region__parent", "industry", "campaign"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    is_staff_view = user.has_perm("problems.screen_problem", problem)
+    events = problem.events.select_related("actor")
+    moves = [
+        {
+            "to": to,
+            "label": services.ACTION_LABELS[(frm, to)],
+            "needs_reason": to in services.REASON_REQUIRED,
+            "danger": to in {Problem.Status.REJECTED, Problem.Status.CLOSED},
+        }
+        for frm, to in services.available_moves(problem, user)
+    ]
+    return render(
+        request,
+        "problems/problem_detail.html",
+        {
+            "problem": problem,
+            "events": events,
+            "attachments": problem.attachments.all(),
+            "moves": moves,
+            "is_staff_view": is_staff_view,
+            "can_edit": user.has_perm("problems.change_problem", problem),
+            "note_form": NoteForm() if is_staff_view else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def problem_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read; please try again."))
+        return redirect(problem)
+    move = (problem.status, form.cleaned_data["to"])
+    if not services.may_act(request.user, problem, move):
+        raise PermissionDenied
+    try:
+        problem = services.problem_transition(
+            problem,
+            form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            internal_note=form.cleaned_data["internal_note"],
+        )
+    except services.DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The problem is now “%(status)s”.") % {"status": problem.get_status_display()},
+        )
+    return redirect(problem)
+
+
+@login_required
+@require_POST
+def problem_note(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = get_object_or_404(problems_visible_to(request.user), pk=pk)
+    require(request, "problems.screen_problem", problem)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.problem_note(problem, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("The note is empty or too long (2000 characters at most)."))
+    return redirect(problem)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(problem__in=problems_visible_to(request.user)), pk=pk
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(problem__in=problems_visible_to(request.user)).select_related(
+            "problem"
+        ),
+        pk=pk,
+    )
+    require(request, "problems.change_problem", attachment.problem)
+    try:
+        services.attachment_delete(attachment, by=request.user)
+        messages.success(request, _("Attachment removed."))
+    except services.DomainError as error:
+        _domain_error(request, error)
+    return redirect("problems:problem_edit", attachment.problem_id)
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    queryset = (
+        campaigns_visible_to(user)
+        .select_related("region")
+        .annotate(n_problems=Count("problems", filter=~Q(problems__status=Problem.Status.DRAFT)))
+        .order_by("-opens_on", "-pk")
+    )
+    filterset = CampaignFilter(request.GET or None, queryset=queryset)
+    campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    return render(
+        request,
+        "problems/campaign_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, campaigns),
+            "can_add": user.has_perm("problems.add_campaign"),
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(
+        campaigns_visible_to(request.user).select_related("region", "created_by"), pk=pk
+    )
+    user = request.user
+    context = {
+        "campaign": campaign,
+        "can_change": user.has_perm("problems.change_campaign", campaign),
+        "is_open": campaign.is_open(),
+    }
+    if user.has_perm("problems.list_problems"):
+        visible = problems_visible_to(user).filter(campaign=campaign)
+        context["counts"] = visible.values("status").annotate(n=Count("pk")).order_by("status")
+        context["n_visible"] = visible.count()
+    elif user.enterprise_id:
+        context["own_problems"] = problems_visible_to(user).filter(campaign=campaign)
+    return render(request, "problems/campaign_detail.html", context)
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require(request, "problems.add_campaign")
+    form = CampaignForm(
+        request.POST or None, user=request.user, initial={"region": request.user.region_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        messages.success(request, _("Campaign created as a draft; publish it when ready."))
+        return redirect(campaign)
+    return render(request, "problems/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    require(request, "problems.change_campaign", campaign)
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(campaign)
+    return render(request, "problems/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=pk)
+    require(request, "problems.change_campaign", campaign)
+    to = request.POST.get("to", "")
+    if to not in Campaign.Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(campaign)
+    try:
+        services.campaign_set_status(campaign, to, by=request.user)
+        messages.success(request, _("Campaign status changed."))
+    except services.DomainError as error:
+        _domain_error(request, error)
+    return redirect(campaign)
+
+
+# --- enterprises ----------------------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    require(request, "problems.list_enterprises")
+    queryset = (
+        enterprises_visible_to(request.user)
+        .select_related("region", "industry")
+        .annotate(n_problems=Count("problems", filter=~Q(problems__status=Problem.Status.DRAFT)))
+        .order_by("name", "pk")
+    )
+    filterset = EnterpriseFilter(request.GET or None, queryset=queryset)
+    enterprises = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "problems/enterprise_list.html",
+        {"filter": filterset, "page": paginate(request, enterprises), "query": query.urlencode()},
+    )
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(
+        enterprises_visible_to(request.user).select_related("region__parent", "industry"), pk=pk
+    )
+    require(request, "problems.view_enterprise", enterprise)
+    return render(
+        request,
+        "problems/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "events": enterprise.events.select_related("actor"),
+            "members": enterprise.members.all(),
+            "problems": problems_visible_to(request.user).filter(enterprise=enterprise)[:50],
+            "can_verify": request.user.has_perm("problems.verify_enterprise", enterprise),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enterprise_status(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+    require(request, "problems.verify_enterprise", enterprise)
+    form = EnterpriseStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The action could not be read; please try again."))
+        return redirect(enterprise)
+    try:
+        services.enterprise_set_status(
+            enterprise, form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Enterprise status changed."))
+    except services.DomainError as error:
+        _domain_error(request, error)
+    return redirect(enterprise)
