@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Region(models.Model):
@@ -83,7 +84,7 @@ class User(AbstractUser):
         ADMIN = "admin", _("Platform admin")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
     region = models.ForeignKey(
         Region,

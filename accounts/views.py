@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         User.Role.OFFICIAL: _home_official,
     }
     page = role_pages.get(user.role)
-    if page is None:
+    if page is None or (user.role == User.Role.ENTERPRISE and not user.enterprise_id):
         return render(request, "accounts/home_none.html")
     return page(request, user)
 

@@ -52,8 +52,10 @@ def main() -> None:
         ("staff_xj", "/problems/enterprises/"),
         ("staff_xj", "/"),
     ]
-    print(f"{args.problems} problems, {args.enterprises} enterprises, "
-          f"{connection.vendor}, {args.repeat} runs each")
+    print(
+        f"{args.problems} problems, {args.enterprises} enterprises, "
+        f"{connection.vendor}, {args.repeat} runs each"
+    )
     print(f"{'user':10} {'url':62} {'median ms':>9} {'p95 ms':>7} {'queries':>7}")
     client = Client()
     for username, url in cases:
@@ -68,8 +70,9 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        print(f"{username:10} {url:62} {statistics.median(timings):9.1f} {p95:7.1f} "
-              f"{len(queries):7d}")
+        print(
+            f"{username:10} {url:62} {statistics.median(timings):9.1f} {p95:7.1f} {len(queries):7d}"
+        )
 
 
 def generate(n_problems: int, n_enterprises: int) -> dict:
@@ -102,7 +105,17 @@ def generate(n_problems: int, n_enterprises: int) -> dict:
     Enterprise.objects.bulk_create(enterprises, batch_size=500)
     enterprises = list(Enterprise.objects.all())
     statuses = [s for s in Problem.Status.values if s != Problem.Status.DRAFT]
-    words = ["膜材料", "轴承", "传感器", "工业软件", "滴灌带", "催化剂", "检测仪器", "电池", "齿轮箱"]
+    words = [
+        "膜材料",
+        "轴承",
+        "传感器",
+        "工业软件",
+        "滴灌带",
+        "催化剂",
+        "检测仪器",
+        "电池",
+        "齿轮箱",
+    ]
     now = timezone.now()
     problems = []
     for i in range(n_problems):

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Region
 
@@ -15,7 +16,7 @@ class Expert(models.Model):
         FEMALE = "F", _("Female")
 
     ref = models.CharField(_("reference"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     employer = models.CharField(_("employer"), max_length=100)
     title = models.CharField(_("professional title"), max_length=50, blank=True)

@@ -9,7 +9,7 @@ from .models import Expert
 
 
 @transaction.atomic
-def expert_register(*, username: str, password: str, profile: Expert) -> User:
+def expert_register(*, username: str, password: str | None, profile: Expert) -> User:
     """Self-registration: an account and an unverified profile that staff then verify."""
     user = User.objects.create_user(
         username=username,

@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from .services import expert_verify
 
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("experts.list_experts"):
+    if not rules.has_perm("experts.list_experts", request.user):
         raise PermissionDenied
     queryset = experts_visible_to(request.user).select_related("region__parent")
     filterset = ExpertFilter(request.GET or None, queryset=queryset)
@@ -45,7 +46,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "expert": expert,
             "societies": expert.societies.all(),
-            "can_verify": request.user.has_perm("experts.verify_expert", expert)
+            "can_verify": rules.has_perm("experts.verify_expert", request.user, expert)
             and not expert.verified,
         },
     )
@@ -55,7 +56,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def expert_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     expert = get_object_or_404(experts_visible_to(request.user), pk=pk)
-    if not request.user.has_perm("experts.verify_expert", expert):
+    if not rules.has_perm("experts.verify_expert", request.user, expert):
         raise PermissionDenied
     try:
         expert_verify(expert, by=request.user)

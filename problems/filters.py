@@ -78,7 +78,7 @@ class ProblemFilter(django_filters.FilterSet):
             ("updated_at", "updated"),
         ),
         field_labels={
-            "submitted_at": _("Submitted"),
+            "submitted_at": _("Submission date"),
             "number": _("Number"),
             "title": _("Title"),
             "enterprise__name": _("Enterprise"),
@@ -124,7 +124,11 @@ class EnterpriseFilter(django_filters.FilterSet):
     o = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("created_at", "registered"), ("status", "status")),
-        field_labels={"name": _("Name"), "created_at": _("Registered"), "status": _("Status")},
+        field_labels={
+            "name": _("Enterprise name"),
+            "created_at": _("Registered"),
+            "status": _("Status"),
+        },
     )
 
     class Meta:

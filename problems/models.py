@@ -16,7 +16,7 @@ class Industry(models.Model):
     name = models.CharField(_("name"), max_length=60)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("door"),
+        verbose_name=_("section"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -106,10 +106,8 @@ def is_campaign_in_scope(user, campaign) -> bool:
     return user.in_scope(campaign.region_id)
 
 
-can_view_problem = (
-    is_platform_admin
-    | (is_enterprise_member & is_own_problem)
-    | (is_cast_staff & is_problem_in_scope)
+can_view_problem = ((is_cast_staff | is_platform_admin) & is_problem_in_scope) | (
+    is_enterprise_member & is_own_problem
 )
 
 rules.add_perm("problems.view_problem", can_view_problem)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,7 +66,7 @@ def enterprise_register(
     contact_email: str = "",
     address: str = "",
     username: str,
-    password: str,
+    password: str | None,
     email: str = "",
 ) -> User:
     """Create a pending enterprise and its first member. Staff of its region verify it."""
@@ -112,6 +113,9 @@ def enterprise_set_status(
     enterprise.status = to
     if to == Enterprise.Status.VERIFIED:
         enterprise.verified_at, enterprise.verified_by = timezone.now(), by
+    else:
+        # The history keeps who verified it once; the flag fields describe the present.
+        enterprise.verified_at, enterprise.verified_by = None, None
     enterprise.save(update_fields=["status", "verified_at", "verified_by"])
     EnterpriseEvent.objects.create(
         enterprise=enterprise, actor=by, from_status=current, to_status=to, reason=reason.strip()
@@ -219,7 +223,7 @@ def available_moves(problem: Problem, user: User) -> list[tuple[str, str]]:
 REQUIRED_FOR_SUBMIT = ("title", "category", "bottleneck", "expected_goal", "contact_name")
 
 
-def _check_can_submit(problem: Problem, *, first: bool) -> None:
+def _check_can_submit(problem: Problem, *, new_submission: bool) -> None:
     enterprise = Enterprise.objects.select_for_update().get(pk=problem.enterprise_id)
     if not enterprise.is_verified:
         raise DomainError(
@@ -247,7 +251,17 @@ def _check_can_submit(problem: Problem, *, first: bool) -> None:
             % {"fields": "、".join(missing)}
         )
     campaign = problem.campaign
-    if campaign is None or not first:
+    if campaign is None:
+        return
+    if campaign.categories and problem.category not in campaign.categories:
+        raise DomainError(
+            _("The campaign “%(title)s” collects only these categories: %(categories)s.")
+            % {
+                "title": campaign.title,
+                "categories": "、".join(str(label) for label in campaign.category_labels()),
+            }
+        )
+    if not new_submission:
         return
     if not campaign.is_open():
         raise DomainError(
@@ -290,8 +304,9 @@ def problem_transition(
     if to in REASON_REQUIRED and not reason:
         raise DomainError(_("Please give a reason; the enterprise will see it."))
     if to in {S.SUBMITTED, S.RESUBMITTED}:
-        # A withdrawn problem keeps its number and counts again when resubmitted.
-        _check_can_submit(problem, first=to == S.SUBMITTED and problem.submitted_at is None)
+        # A submission (also of a withdrawn draft) must fit the open campaign and its cap; a
+        # revision that staff asked for is already counted and may come back after closing.
+        _check_can_submit(problem, new_submission=to == S.SUBMITTED)
         if problem.number is None:
             problem.number = problem_number_allocate(timezone.localdate().year)
         if problem.submitted_at is None:
@@ -392,11 +407,11 @@ def attachment_validate(upload: UploadedFile) -> tuple[str, str]:
     extension = name[name.rfind(".") :].lower() if "." in name else ""
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; attachments may be at most %(max)d MB.")
+            _("“%(name)s” is %(size)s; attachments may be at most %(max)s.")
             % {
                 "name": name,
-                "size": upload.size / 1048576,
-                "max": settings.ATTACHMENT_MAX_BYTES // 1048576,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
             }
         )
     if extension not in ALLOWED_EXTENSIONS:

@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code')),
                 ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='problems.industry', verbose_name='door')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='problems.industry', verbose_name='section')),
             ],
             options={
                 'verbose_name': 'industry',

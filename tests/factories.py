@@ -1,0 +1,182 @@
+"""Factories for the models tests build on. Reference data (regions, industries) comes from the
+data migrations, so factories look it up by code rather than inventing it."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory, Password
+
+from accounts.models import GovernmentBody, Region, User
+from experts.models import Expert, Society
+from problems.models import Campaign, Category, Enterprise, Industry, Problem
+from problems.validators import credit_code_check_char
+
+PASSWORD = "Zhiku-test-2026"
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def industry(code: str) -> Industry:
+    return Industry.objects.get(code=code)
+
+
+def credit_code(n: int) -> str:
+    """A valid 统一社会信用代码: 91 (enterprise), 650000 (registration authority), a 9-character
+    body from the sequence, then the GB 32100 check character."""
+    first17 = f"91650000MA{n:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = Password(PASSWORD)
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.cn")
+    role = User.Role.ENTERPRISE
+
+
+class GovernmentBodyFactory(DjangoModelFactory):
+    class Meta:
+        model = GovernmentBody
+
+    name = factory.Sequence(lambda n: f"政府办公室{n}")
+    region = factory.LazyFunction(lambda: region("650000"))
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    """A verified enterprise in 塔城市 unless told otherwise."""
+
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(credit_code)
+    region = factory.LazyFunction(lambda: region("654201"))
+    industry = factory.LazyFunction(lambda: industry("C26"))
+    contact_name = "王经理"
+    contact_phone = "0901-6222222"
+    status = Enterprise.Status.VERIFIED
+    verified_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(status=Enterprise.Status.PENDING, verified_at=None)
+
+
+class CampaignFactory(DjangoModelFactory):
+    """A published root-level campaign that opened a week ago and closes in a month."""
+
+    class Meta:
+        model = Campaign
+
+    title = factory.Sequence(lambda n: f"2026年卡脖子问题征集第{n}批")
+    description = "面向全区企业征集关键核心技术问题。"
+    region = factory.LazyFunction(lambda: region("650000"))
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    cap_per_unit = 3
+    status = Campaign.Status.PUBLISHED
+
+
+class ProblemFactory(DjangoModelFactory):
+    """A draft with every field that submission requires."""
+
+    class Meta:
+        model = Problem
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    campaign = None
+    title = factory.Sequence(lambda n: f"高纯度电子化学品提纯工艺{n}")
+    category = Category.MATERIAL
+    industry = factory.LazyAttribute(lambda o: o.enterprise.industry)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region)
+    bottleneck = "纯度只能达到 99.9%，电子级需要 99.9999%，依赖进口。"
+    expected_goal = "建成年产 500 吨电子级产品的中试线。"
+    contact_name = "李工"
+    contact_phone = "13900000000"
+    confidentiality = Problem.Confidentiality.INTERNAL
+    status = Problem.Status.DRAFT
+
+
+class ExpertFactory(DjangoModelFactory):
+    class Meta:
+        model = Expert
+
+    ref = factory.Sequence(lambda n: f"ZJ-T-{n:05d}")
+    name = factory.Sequence(lambda n: f"专家{n}")
+    employer = "新疆大学"
+    title = "教授"
+    research_directions = "精细化工\n催化材料"
+    region = factory.LazyFunction(lambda: region("650100"))
+    verified = True
+
+
+class SocietyFactory(DjangoModelFactory):
+    class Meta:
+        model = Society
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"化学化工学会{n}")
+    level = Society.Level.REGION
+    region = factory.LazyFunction(lambda: region("650000"))
+
+    @factory.post_generation
+    def admins(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.admins.set(extracted)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
+
+
+# --- upload files ---------------------------------------------------------------------------
+
+
+def pdf_bytes(text: str = "zhiku") -> bytes:
+    """A small but well-formed one-page PDF (correct xref offsets)."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def png_bytes() -> bytes:
+    """A valid 1×1 RGB PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xc8\x10\x2e")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
