@@ -10,6 +10,7 @@ expert_user, official_user, society_admin_user
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts.models import User
@@ -48,13 +49,20 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def english_client() -> Client:
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def client_for(db):
-    """client_for(user) -> a Client logged in as that user. It asks for English pages: the
-    zh-hans catalogue translates every message, English is the source text tests compare."""
+    """client_for(user) -> a Client logged in as that user. It has chosen English (the
+    language cookie the footer switch sets): the zh-hans catalogue translates every message,
+    English is the source text tests compare."""
 
     def make(user: User) -> Client:
-        client = Client(headers={"accept-language": "en"})
+        client = english_client()
         client.force_login(user)
         return client
 

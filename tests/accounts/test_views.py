@@ -1,6 +1,11 @@
 """Health check, login, the home page of every role, and self-registration."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
@@ -8,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from experts.models import Expert
 from problems.models import Enterprise, EnterpriseEvent, Problem
+from tests.conftest import english_client
 from tests.factories import (
     PASSWORD,
     CampaignFactory,
@@ -22,10 +28,18 @@ S = Problem.Status
 YEAR = timezone.localdate().year
 
 
-@pytest.fixture
-def english_client() -> Client:
+@pytest.fixture(name="english_client")
+def english_client_fixture() -> Client:
     # The catalogue for zh-hans translates the messages; English keeps assertions stable.
-    return Client(headers={"accept-language": "en"})
+    return english_client()
+
+
+@pytest.mark.django_db
+def test_pages_stay_chinese_whatever_the_browser_language(client):
+    response = client.get("/accounts/login/", headers={"accept-language": "en-US,en;q=0.9"})
+    html = response.content.decode()
+    assert '<html lang="zh-hans"' in html
+    assert "登录" in html
 
 
 def messages_of(response) -> list[str]:
@@ -41,6 +55,32 @@ def test_healthz_reports_the_database(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
+    # A real unreachable database: a separate process whose DATABASE_URL points at a SQLite
+    # file in a directory that does not exist, so connecting fails.
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "r = Client().get('/healthz')\n"
+        "print(r.status_code, json.dumps(r.json()))\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == '503 {"status": "error", "database": "unreachable"}'
 
 
 @pytest.mark.django_db
