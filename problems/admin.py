@@ -83,3 +83,20 @@ class ProblemEventAdmin(admin.ModelAdmin):
 class SequenceAdmin(admin.ModelAdmin):
     list_display = ["name", "last"]
     search_fields = ["name"]
+
+
+@admin.register(EnterpriseEvent)
+class EnterpriseEventAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["to_status"]
+    search_fields = ["enterprise__name", "reason"]
+    list_select_related = ["enterprise", "actor"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "problem", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "problem__number", "problem__title"]
+    list_select_related = ["problem"]
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import region_field
@@ -102,6 +103,31 @@ class ProblemForm(forms.ModelForm):
         for name in ("expected_goal", "contact_name"):
             self.fields[name].required = True
 
+    SECTIONS = (
+        (_("The problem"), ("campaign", "title", "category", "industry", "region")),
+        (
+            _("Technical details"),
+            (
+                "background",
+                "bottleneck",
+                "indicators",
+                "import_source",
+                "import_share",
+                "attempts",
+                "expected_goal",
+            ),
+        ),
+        (
+            _("Cooperation"),
+            ("cooperation_modes", "budget_range", "desired_completion", "confidentiality"),
+        ),
+        (_("Contact and attachments"), ("contact_name", "contact_phone", "new_attachments")),
+    )
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The form's fields in the order and groups the page shows them."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
     def clean_confidentiality(self):
         value = self.cleaned_data["confidentiality"]
         if value == Problem.Confidentiality.CLASSIFIED:
@@ -178,7 +204,8 @@ class CampaignForm(forms.ModelForm):
         if prefix:
             regions = regions.filter(code__startswith=prefix)
         else:
-            regions = regions.filter(code__startswith=user.region.prefix if user.region else "65")
+            # Root staff and platform admins issue campaigns for the deployment's province.
+            regions = regions.filter(code__startswith=settings.ROOT_REGION_CODE[:2])
         self.fields["region"].queryset = regions
         self.fields["region"].widget.attrs["data-searchable"] = "1"
         self.fields["cap_per_unit"].widget.attrs.update(min=1, max=50)

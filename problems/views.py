@@ -109,7 +109,19 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         return _save_problem(request, form)
-    return render(request, "problems/problem_form.html", {"form": form, "problem": problem})
+    return render(
+        request,
+        "problems/problem_form.html",
+        {"form": form, "problem": problem, "return_reason": _return_reason(problem)},
+    )
+
+
+def _return_reason(problem: Problem) -> str:
+    """What staff asked the enterprise to change, the last time they returned the problem."""
+    if problem.status != Problem.Status.RETURNED:
+        return ""
+    event = problem.events.filter(to_status=Problem.Status.RETURNED).last()
+    return event.reason if event else ""
 
 
 def _save_problem(request: HttpRequest, form: ProblemForm) -> HttpResponse:

@@ -305,6 +305,12 @@ def test_staff_return_with_a_reason_the_enterprise_then_reads(
     assert "请补充技术指标" in html
     assert "内部：企业规模小" not in html
 
+    # The edit page quotes what to change, so the enterprise need not look it up.
+    edit = client_for(ent_a_user).get(f"/problems/{submitted_a.pk}/edit/")
+    assert edit.context["return_reason"] == "请补充技术指标"
+    assert '<div class="reason-quote">请补充技术指标</div>' in edit.content.decode()
+    assert "内部：企业规模小" not in edit.content.decode()
+
 
 def test_missing_reason_gives_a_message_and_changes_nothing(client_for, staff_tc, submitted_a):
     submitted_a.status = S.SCREENING
