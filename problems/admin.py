@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Attachment,
     Campaign,
+    CampaignEvent,
     Enterprise,
     EnterpriseEvent,
     Industry,
@@ -37,12 +38,22 @@ class EnterpriseAdmin(admin.ModelAdmin):
     inlines = [EnterpriseEventInline]
 
 
+class CampaignEventInline(admin.TabularInline):
+    model = CampaignEvent
+    extra = 0
+    readonly_fields = ["actor", "from_status", "to_status", "created_at"]
+    can_delete = False
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "region", "opens_on", "closes_on", "cap_per_unit", "status"]
     list_filter = ["status"]
     search_fields = ["title"]
     autocomplete_fields = ["region"]
+    # Status changes go through the service so each has an event row.
+    readonly_fields = ["status"]
+    inlines = [CampaignEventInline]
 
 
 class AttachmentInline(admin.TabularInline):

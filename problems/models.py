@@ -194,6 +194,30 @@ class Campaign(models.Model):
         return [Category(value).label for value in self.categories if value in Category.values]
 
 
+class CampaignEvent(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Campaign.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Campaign.Status.choices)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.from_status} → {self.to_status}"
+
+
 class Sequence(models.Model):
     """Gap-free counters (KBZ-2026 → 17). Rows are locked while a number is taken."""
 

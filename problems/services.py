@@ -21,6 +21,7 @@ from accounts.models import User
 from .models import (
     Attachment,
     Campaign,
+    CampaignEvent,
     Enterprise,
     EnterpriseEvent,
     Problem,
@@ -134,8 +135,22 @@ def campaign_set_status(campaign: Campaign, to: str, *, by: User) -> Campaign:
             _("A campaign that is “%(from)s” cannot become “%(to)s”.")
             % {"from": campaign.get_status_display(), "to": Campaign.Status(to).label}
         )
+    current = campaign.status
     campaign.status = to
     campaign.save(update_fields=["status"])
+    CampaignEvent.objects.create(campaign=campaign, actor=by, from_status=current, to_status=to)
+    return campaign
+
+
+@transaction.atomic
+def campaign_create(campaign: Campaign, *, by: User) -> Campaign:
+    """Save a new campaign as a draft, recording who created it."""
+    campaign.status = Campaign.Status.DRAFT
+    campaign.created_by = by
+    campaign.save()
+    CampaignEvent.objects.create(
+        campaign=campaign, actor=by, from_status="", to_status=campaign.status
+    )
     return campaign
 
 

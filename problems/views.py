@@ -295,6 +295,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "campaign": campaign,
+        "events": campaign.events.select_related("actor"),
         "can_change": rules.has_perm("problems.change_campaign", user, campaign),
         "is_open": campaign.is_open(),
     }
@@ -314,9 +315,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, user=request.user, initial={"region": request.user.region_id}
     )
     if request.method == "POST" and form.is_valid():
-        campaign = form.save(commit=False)
-        campaign.created_by = request.user
-        campaign.save()
+        campaign = services.campaign_create(form.save(commit=False), by=request.user)
         messages.success(request, _("Campaign created as a draft; publish it when ready."))
         return redirect(campaign)
     return render(request, "problems/campaign_form.html", {"form": form})

@@ -23,6 +23,7 @@ from problems.services import (
     ENTERPRISE,
     REASON_REQUIRED,
     actor_kind,
+    campaign_create,
     campaign_set_status,
     enterprise_register,
     enterprise_set_status,
@@ -316,15 +317,17 @@ class Seeder:
             return self.today + timedelta(days=value) if isinstance(value, int) else value
 
         by = self.users[spec.created_by]
-        campaign = Campaign.objects.create(
-            title=spec.title,
-            description=spec.description,
-            region_id=spec.region,
-            opens_on=day(spec.opens),
-            closes_on=day(spec.closes),
-            categories=spec.categories,
-            cap_per_unit=3,
-            created_by=by,
+        campaign = campaign_create(
+            Campaign(
+                title=spec.title,
+                description=spec.description,
+                region_id=spec.region,
+                opens_on=day(spec.opens),
+                closes_on=day(spec.closes),
+                categories=spec.categories,
+                cap_per_unit=3,
+            ),
+            by=by,
         )
         campaign = campaign_set_status(campaign, Campaign.Status.PUBLISHED, by=by)
         if spec.status == Campaign.Status.CLOSED:
@@ -334,6 +337,15 @@ class Seeder:
             datetime.combine(campaign.opens_on - timedelta(days=6), time(10, 30))
         )
         Campaign.objects.filter(pk=campaign.pk).update(created_at=created_at)
+        # The history follows: drafted, published the day before opening, closed after.
+        moments = {
+            Campaign.Status.DRAFT: created_at,
+            Campaign.Status.PUBLISHED: created_at + timedelta(days=5),
+            Campaign.Status.CLOSED: created_at
+            + timedelta(days=(campaign.closes_on - campaign.opens_on).days + 7),
+        }
+        for status, moment in moments.items():
+            campaign.events.filter(to_status=status).update(created_at=moment)
         self.created["campaigns"] += 1
         return campaign
 

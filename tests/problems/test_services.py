@@ -804,6 +804,11 @@ def test_campaign_status_follows_its_table(staff_xj):
         campaign_set_status(campaign, to, by=staff_xj)
         campaign.refresh_from_db()
         assert campaign.status == to
+    assert list(campaign.events.values_list("from_status", "to_status", "actor")) == [
+        ("draft", "published", staff_xj.pk),
+        ("published", "closed", staff_xj.pk),
+        ("closed", "published", staff_xj.pk),
+    ]
 
 
 # --- experts --------------------------------------------------------------------------------

@@ -589,6 +589,9 @@ def test_staff_create_a_campaign_as_a_draft(client_for, staff_tc):
         staff_tc,
     )
     assert messages_of(response) == ["Campaign created as a draft; publish it when ready."]
+    assert list(campaign.events.values_list("from_status", "to_status", "actor")) == [
+        ("", "draft", staff_tc.pk)
+    ]
 
 
 def test_staff_cannot_create_a_campaign_outside_their_region(client_for, staff_tc):
