@@ -91,10 +91,15 @@ class ProblemFilter(django_filters.FilterSet):
         model = Problem
         fields = ["q", "status", "campaign", "region", "industry", "category"]
 
-    def __init__(self, *args, campaigns=None, **kwargs):
+    def __init__(self, *args, campaigns=None, with_drafts=True, **kwargs):
         super().__init__(*args, **kwargs)
         if campaigns is not None:
             self.filters["campaign"].queryset = campaigns
+        if not with_drafts:
+            # Staff never see drafts, so offering the choice would only confuse.
+            self.filters["status"].extra["choices"] = [
+                choice for choice in Problem.Status.choices if choice[0] != Problem.Status.DRAFT
+            ]
 
     def filter_industry(self, queryset, name, value):
         if not value:

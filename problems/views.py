@@ -45,8 +45,12 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     queryset = problems_visible_to(user).select_related(
         "enterprise", "region", "industry", "campaign"
     )
+    is_staff_view = rules.has_perm("problems.list_problems", user)
     filterset = ProblemFilter(
-        request.GET or None, queryset=queryset, campaigns=campaigns_visible_to(user)
+        request.GET or None,
+        queryset=queryset,
+        campaigns=campaigns_visible_to(user),
+        with_drafts=not is_staff_view,
     )
     problems = filterset.qs if filterset.is_bound else queryset
     if filterset.is_bound and not filterset.is_valid():
@@ -61,7 +65,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "is_staff_view": rules.has_perm("problems.list_problems", user),
+            "is_staff_view": is_staff_view,
         },
     )
 

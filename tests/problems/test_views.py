@@ -854,3 +854,12 @@ def test_expert_list_query_count(n, client_for, staff_tc, django_assert_num_quer
 
 def test_platform_admin_is_refused_the_problem_form(client_for, admin_user):
     assert client_for(admin_user).get("/problems/new/").status_code == 403
+
+
+def test_status_filter_offers_drafts_only_to_enterprises(client_for, staff_tc, ent_a_user):
+    def choices(user) -> list[str]:
+        response = client_for(user).get("/problems/")
+        return [value for value, _label in response.context["filter"].form["status"].field.choices]
+
+    assert choices(staff_tc) == [s for s in S.values if s != S.DRAFT]
+    assert choices(ent_a_user) == list(S.values)
