@@ -5,11 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 
+from .forms import DateInput
 from .models import Campaign, Category, Enterprise, Industry, Problem
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _region_prefix_filter(queryset, name, value):

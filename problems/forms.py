@@ -30,6 +30,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The problem form's fields, in the groups and order the page shows them.
+PROBLEM_SECTIONS = (
+    (_("The problem"), ("campaign", "title", "category", "industry", "region")),
+    (
+        _("Technical details"),
+        (
+            "background",
+            "bottleneck",
+            "indicators",
+            "import_source",
+            "import_share",
+            "attempts",
+            "expected_goal",
+        ),
+    ),
+    (
+        _("Cooperation"),
+        ("cooperation_modes", "budget_range", "desired_completion", "confidentiality"),
+    ),
+    (_("Contact and attachments"), ("contact_name", "contact_phone", "new_attachments")),
+)
+PROBLEM_UPLOAD_FIELD = "new_attachments"
+
+
 class ProblemForm(forms.ModelForm):
     cooperation_modes = forms.MultipleChoiceField(
         label=_("Cooperation modes"),
@@ -53,24 +77,10 @@ class ProblemForm(forms.ModelForm):
     class Meta:
         model = Problem
         fields = [
-            "campaign",
-            "title",
-            "category",
-            "industry",
-            "region",
-            "background",
-            "bottleneck",
-            "indicators",
-            "import_source",
-            "import_share",
-            "attempts",
-            "expected_goal",
-            "cooperation_modes",
-            "budget_range",
-            "desired_completion",
-            "confidentiality",
-            "contact_name",
-            "contact_phone",
+            name
+            for _title, names in PROBLEM_SECTIONS
+            for name in names
+            if name != PROBLEM_UPLOAD_FIELD
         ]
         widgets = {
             "background": forms.Textarea(attrs={"rows": 3}),
@@ -103,30 +113,9 @@ class ProblemForm(forms.ModelForm):
         for name in ("expected_goal", "contact_name"):
             self.fields[name].required = True
 
-    SECTIONS = (
-        (_("The problem"), ("campaign", "title", "category", "industry", "region")),
-        (
-            _("Technical details"),
-            (
-                "background",
-                "bottleneck",
-                "indicators",
-                "import_source",
-                "import_share",
-                "attempts",
-                "expected_goal",
-            ),
-        ),
-        (
-            _("Cooperation"),
-            ("cooperation_modes", "budget_range", "desired_completion", "confidentiality"),
-        ),
-        (_("Contact and attachments"), ("contact_name", "contact_phone", "new_attachments")),
-    )
-
     def sections(self) -> list[tuple[str, list]]:
         """The form's fields in the order and groups the page shows them."""
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        return [(title, [self[name] for name in names]) for title, names in PROBLEM_SECTIONS]
 
     def clean_confidentiality(self):
         value = self.cleaned_data["confidentiality"]
