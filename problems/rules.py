@@ -125,7 +125,8 @@ rules.add_perm(
 )
 rules.add_perm("problems.list_enterprises", is_cast_staff | is_platform_admin)
 
-rules.add_perm("problems.view_campaign", rules.is_authenticated)
+# Campaigns concern the staff who run them and the enterprises who answer them.
+rules.add_perm("problems.view_campaign", is_cast_staff | is_platform_admin | is_enterprise_member)
 rules.add_perm("problems.add_campaign", is_cast_staff | is_platform_admin)
 rules.add_perm(
     "problems.change_campaign", is_platform_admin | (is_cast_staff & is_campaign_in_scope)

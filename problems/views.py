@@ -272,6 +272,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    require(request, "problems.view_campaign")
     queryset = (
         campaigns_visible_to(user)
         .select_related("region")
@@ -293,6 +294,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, "problems.view_campaign")
     campaign = get_object_or_404(
         campaigns_visible_to(request.user).select_related("region", "created_by"), pk=pk
     )

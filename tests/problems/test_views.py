@@ -863,3 +863,11 @@ def test_status_filter_offers_drafts_only_to_enterprises(client_for, staff_tc, e
 
     assert choices(staff_tc) == [s for s in S.values if s != S.DRAFT]
     assert choices(ent_a_user) == list(S.values)
+
+
+@pytest.mark.parametrize("who", ["expert_user", "official_user", "society_admin_user"])
+def test_campaign_pages_are_refused_to_roles_without_campaign_business(who, client_for, request):
+    campaign = CampaignFactory()
+    client = client_for(request.getfixturevalue(who))
+    assert client.get("/problems/campaigns/").status_code == 403
+    assert client.get(f"/problems/campaigns/{campaign.pk}/").status_code == 403
