@@ -59,9 +59,10 @@ def _home_staff(request, user):
         .order_by("submitted_at")[:10]
     )
     pending_enterprises = enterprises_visible_to(user).filter(status=Enterprise.Status.PENDING)
-    pending_experts = experts_visible_to(user).filter(verified=False)
-    if not user.is_platform_admin and user.region and not user.region.is_root:
-        pending_experts = pending_experts.filter(region__code__startswith=user.region.prefix)
+    # The talent pool is shared, but each staff user verifies the experts of their own scope.
+    pending_experts = experts_visible_to(user).filter(
+        verified=False, region__code__startswith=user.scope_prefix()
+    )
     return render(
         request,
         "accounts/home_staff.html",

@@ -2,12 +2,12 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.listing import filtered_page
 from problems.services import DomainError
 
 from .filters import ExpertFilter
@@ -21,18 +21,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     queryset = experts_visible_to(request.user).select_related("region__parent")
     filterset = ExpertFilter(request.GET or None, queryset=queryset)
-    experts = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "experts/expert_list.html",
-        {
-            "filter": filterset,
-            "page": Paginator(experts, 25).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
-        },
-    )
+    return render(request, "experts/expert_list.html", filtered_page(request, filterset))
 
 
 @login_required

@@ -2,7 +2,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -10,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.listing import filtered_page
+
 from . import services
 from .filters import CampaignFilter, EnterpriseFilter, ProblemFilter
 from .forms import CampaignForm, EnterpriseStatusForm, NoteForm, ProblemForm, TransitionForm
 from .models import Attachment, Campaign, Problem
 from .rules import campaigns_visible_to, enterprises_visible_to, problems_visible_to
-
-PAGE_SIZE = 25
 
 
 def require(request: HttpRequest, perm: str, obj=None) -> None:
@@ -24,10 +23,6 @@ def require(request: HttpRequest, perm: str, obj=None) -> None:
     # platform admin must get exactly what the predicates say (e.g. no enterprise forms).
     if not rules.has_perm(perm, request.user, obj):
         raise PermissionDenied
-
-
-def paginate(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _domain_error(request: HttpRequest, error: Exception) -> None:
@@ -40,33 +35,22 @@ def _domain_error(request: HttpRequest, error: Exception) -> None:
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (rules.has_perm("problems.list_problems", user) or user.enterprise_id):
+    is_staff_view = rules.has_perm("problems.list_problems", user)
+    if not (is_staff_view or user.enterprise_id):
         raise PermissionDenied
     queryset = problems_visible_to(user).select_related(
         "enterprise", "region", "industry", "campaign"
     )
-    is_staff_view = rules.has_perm("problems.list_problems", user)
     filterset = ProblemFilter(
         request.GET or None,
         queryset=queryset,
         campaigns=campaigns_visible_to(user),
         with_drafts=not is_staff_view,
     )
-    problems = filterset.qs if filterset.is_bound else queryset
-    if filterset.is_bound and not filterset.is_valid():
-        problems = queryset.none()
-    page = paginate(request, problems)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "problems/problem_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "is_staff_view": is_staff_view,
-        },
+        {**filtered_page(request, filterset), "is_staff_view": is_staff_view},
     )
 
 
@@ -280,13 +264,11 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         .order_by("-opens_on", "-pk")
     )
     filterset = CampaignFilter(request.GET or None, queryset=queryset)
-    campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     return render(
         request,
         "problems/campaign_list.html",
         {
-            "filter": filterset,
-            "page": paginate(request, campaigns),
+            **filtered_page(request, filterset),
             "can_add": rules.has_perm("problems.add_campaign", user),
         },
     )
@@ -369,14 +351,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     filterset = EnterpriseFilter(request.GET or None, queryset=queryset)
-    enterprises = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "problems/enterprise_list.html",
-        {"filter": filterset, "page": paginate(request, enterprises), "query": query.urlencode()},
-    )
+    return render(request, "problems/enterprise_list.html", filtered_page(request, filterset))
 
 
 @login_required

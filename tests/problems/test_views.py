@@ -871,3 +871,17 @@ def test_campaign_pages_are_refused_to_roles_without_campaign_business(who, clie
     client = client_for(request.getfixturevalue(who))
     assert client.get("/problems/campaigns/").status_code == 403
     assert client.get(f"/problems/campaigns/{campaign.pk}/").status_code == 403
+
+
+def test_campaign_pager_keeps_the_filter_and_a_bad_filter_lists_nothing(client_for, staff_tc):
+    for _ in range(26):
+        CampaignFactory()
+    client = client_for(staff_tc)
+    html = client.get("/problems/campaigns/?status=published").content.decode()
+    assert 'href="?status=published&amp;page=2"' in html
+
+    response = client.get("/problems/campaigns/?status=nonsense")
+    assert list(response.context["page"]) == []
+    assert response.context["filter"].errors["status"] == [
+        "Select a valid choice. nonsense is not one of the available choices."
+    ]
