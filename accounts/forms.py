@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Expert
+from experts.validators import normalize_email, normalize_mobile, validate_mobile
 from problems.models import Enterprise, Industry
 
 from .models import Region, User
@@ -73,6 +74,11 @@ class EnterpriseRegistrationForm(AccountFieldsMixin, forms.ModelForm):
             "contact_email",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional in the model (imported enterprises may lack it), required to register.
+        self.fields["credit_code"].required = True
+
     field_order = [
         "name",
         "credit_code",
@@ -119,12 +125,32 @@ class ExpertRegistrationForm(AccountFieldsMixin, forms.ModelForm):
         widgets = {"research_directions": forms.Textarea(attrs={"rows": 4})}
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email(self.cleaned_data["email"])
 
     def clean_mobile(self):
-        import re
-
-        mobile = re.sub(r"[\s-]", "", self.cleaned_data["mobile"])
-        if mobile and not re.fullmatch(r"1[3-9]\d{9}", mobile):
-            raise forms.ValidationError(_("Enter an 11-digit mainland mobile number."))
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
         return mobile
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_(".xlsx or .csv (UTF-8 or GBK), at most 50 MB.")
+    )
+    skip_errors = forms.BooleanField(
+        label=_("Skip rows with errors"),
+        required=False,
+        help_text=_("Otherwise the file is imported only when every row is valid."),
+    )
+
+    def clean_file(self):
+        from pathlib import Path
+
+        from .imports import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in {".xlsx", ".csv"}:
+            raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB; split it."))
+        return upload

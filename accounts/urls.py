@@ -41,3 +41,12 @@ urlpatterns = [
     path("register/enterprise/", views.register_enterprise, name="register_enterprise"),
     path("register/expert/", views.register_expert, name="register_expert"),
 ]
+
+# Spreadsheet import and export, mounted at /data/ with the namespace "data".
+data_urlpatterns = [
+    path("import/<str:kind>/", views.data_import, name="import"),
+    path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/confirm/", views.import_job_confirm_view, name="import_confirm"),
+    path("export/<str:kind>/", views.data_export, name="export"),
+]

@@ -1,23 +1,38 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from experts.models import Expert, Society
 from experts.rules import experts_visible_to
 from experts.services import expert_register
 from problems.models import Enterprise, Problem
 from problems.rules import enterprises_visible_to, problems_visible_to
-from problems.services import campaigns_open_to, enterprise_register
+from problems.services import DomainError, campaigns_open_to, enterprise_register
 
-from .forms import EnterpriseRegistrationForm, ExpertRegistrationForm
-from .models import User
+from .exports import EXPORTS, XLSX, content_disposition
+from .forms import EnterpriseRegistrationForm, ExpertRegistrationForm, ImportUploadForm
+from .imports import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
+    may_import,
+    resource_for,
+    template_workbook,
+)
+from .models import ImportJob, User
+from .tabular import ImportReport, write_csv, write_xlsx
+from .tasks import enqueue, import_apply_task, import_check_task
 
 
 @never_cache
@@ -159,3 +174,128 @@ def register_expert(request: HttpRequest) -> HttpResponse:
         )
         return redirect("home")
     return render(request, "accounts/register_expert.html", {"form": form})
+
+
+# --- spreadsheet import and export ---------------------------------------------------------
+
+
+def _import_kind(request: HttpRequest, kind: str) -> str:
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    if not may_import(request.user, kind):
+        raise PermissionDenied
+    return kind
+
+
+@login_required
+def data_import(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _import_kind(request, kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(
+            kind=kind,
+            upload=form.cleaned_data["file"],
+            skip_errors=form.cleaned_data["skip_errors"],
+            by=request.user,
+        )
+        enqueue(import_check_task, job.pk)
+        return redirect(job)
+    resource = resource_for(kind)
+    return render(
+        request,
+        "accounts/import_upload.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ImportJob.Kind(kind).label,
+            "columns": [f.column_name for f in resource.import_columns()],
+            "required": resource.required_columns(),
+            "jobs": ImportJob.objects.filter(kind=kind, created_by=request.user)[:10],
+        },
+    )
+
+
+def _job_for(request: HttpRequest, pk: int) -> ImportJob:
+    jobs = ImportJob.objects.select_related("created_by")
+    if not request.user.is_platform_admin:
+        jobs = jobs.filter(created_by=request.user)
+    return get_object_or_404(jobs, pk=pk)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "done": job.progress_done,
+                "total": job.progress_total,
+                "percent": job.percent,
+            }
+        )
+    shown = 200
+    report = ImportReport.from_dict(job.report or job.preview) if (job.report or job.preview) else None
+    return render(
+        request,
+        "accounts/import_job.html",
+        {
+            "job": job,
+            "report": report,
+            "shown": shown,
+            "errors": report.errors[:shown] if report else [],
+            "new_rows": report.new[:shown] if report else [],
+            "updated_rows": report.updated[:shown] if report else [],
+            "can_confirm": job.status == ImportJob.Status.CHECKED and job.created_by == request.user,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    if job.created_by != request.user:
+        raise PermissionDenied
+    if request.POST.get("action") == "cancel":
+        import_job_cancel(job, by=request.user)
+        messages.info(request, _("Import cancelled; nothing was written."))
+        return redirect(job)
+    try:
+        job = import_job_confirm(job, by=request.user, skip_errors=bool(request.POST.get("skip")))
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(job)
+    enqueue(import_apply_task, job.pk)
+    return redirect(job)
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _import_kind(request, kind)
+    response = HttpResponse(template_workbook(kind), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(f"{kind}-template.xlsx")
+    return response
+
+
+@login_required
+def data_export(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = EXPORTS.get(kind)
+    if spec is None:
+        raise Http404
+    if not rules.has_perm(spec.permission, request.user):
+        raise PermissionDenied
+    filterset = spec.filterset(request)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    resource = import_string(spec.resource)()
+    headers, data = resource.export_rows(
+        rows.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related)
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(write_csv(headers, data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition(f"{kind}-{stamp}.csv")
+    else:
+        response = HttpResponse(write_xlsx(headers, data, title=kind), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition(f"{kind}-{stamp}.xlsx")
+    return response

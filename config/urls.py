@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from accounts.urls import data_urlpatterns
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("problems/", include("problems.urls")),
     path("experts/", include("experts.urls")),
+    path("data/", include((data_urlpatterns, "data"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

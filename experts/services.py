@@ -6,6 +6,7 @@ from accounts.models import User
 from problems.services import DomainError, sequence_next
 
 from .models import Expert
+from .search import expert_index
 
 
 @transaction.atomic
@@ -23,6 +24,7 @@ def expert_register(*, username: str, password: str | None, profile: Expert) -> 
     profile.verified = False
     if not profile.ref:
         profile.ref = f"ZJ-{timezone.localdate().year}-{sequence_next('ZJ'):05d}"
+    expert_index(profile)
     profile.save()
     return user
 

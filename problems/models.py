@@ -46,6 +46,9 @@ class CreditCodeField(models.CharField):
 
     def pre_save(self, model_instance, add):
         value = normalize_credit_code(getattr(model_instance, self.attname) or "")
+        # Enterprises created by an import may not have a code yet: NULL, so that several
+        # of them don't collide on the unique constraint.
+        value = value or (None if self.null else "")
         setattr(model_instance, self.attname, value)
         return value
 
@@ -63,7 +66,9 @@ class Enterprise(models.Model):
     }
 
     name = models.CharField(_("enterprise name"), max_length=100)
-    credit_code = CreditCodeField(_("unified social credit code"), unique=True)
+    credit_code = CreditCodeField(
+        _("unified social credit code"), unique=True, null=True, blank=True
+    )
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=200, blank=True)

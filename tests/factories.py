@@ -8,7 +8,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
 from accounts.models import GovernmentBody, Region, User
-from experts.models import Expert, Society
+from experts.models import Discipline, Expert, Society
+from experts.search import expert_index
 from problems.models import Campaign, Category, Enterprise, Industry, Problem
 from problems.validators import credit_code_check_char
 
@@ -21,6 +22,10 @@ def region(code: str) -> Region:
 
 def industry(code: str) -> Industry:
     return Industry.objects.get(code=code)
+
+
+def discipline(code: str) -> Discipline:
+    return Discipline.objects.get(code=code)
 
 
 def credit_code(n: int) -> str:
@@ -105,9 +110,6 @@ class ProblemFactory(DjangoModelFactory):
 
 
 class ExpertFactory(DjangoModelFactory):
-    class Meta:
-        model = Expert
-
     ref = factory.Sequence(lambda n: f"ZJ-T-{n:05d}")
     name = factory.Sequence(lambda n: f"专家{n}")
     employer = "新疆大学"
@@ -116,15 +118,36 @@ class ExpertFactory(DjangoModelFactory):
     region = factory.LazyFunction(lambda: region("650100"))
     verified = True
 
+    class Meta:
+        model = Expert
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def disciplines(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.disciplines.set(extracted)
+
+    @factory.post_generation
+    def index(self, create, extracted, **kwargs):
+        if create:
+            expert_index(self)
+            Expert.objects.filter(pk=self.pk).update(search_text=self.search_text)
+
 
 class SocietyFactory(DjangoModelFactory):
     class Meta:
         model = Society
         skip_postgeneration_save = True
 
+    ref = factory.Sequence(lambda n: f"XH-T-{n:04d}")
     name = factory.Sequence(lambda n: f"化学化工学会{n}")
     level = Society.Level.REGION
     region = factory.LazyFunction(lambda: region("650000"))
+
+    @factory.post_generation
+    def disciplines(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.disciplines.set(extracted)
 
     @factory.post_generation
     def admins(self, create, extracted, **kwargs):

@@ -16,3 +16,28 @@
     });
   });
 })();
+// Import progress: poll the job's JSON status and reload when it has moved on.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-poll]");
+  if (!box || !window.fetch) { return; }
+  var bar = box.querySelector("progress");
+  var text = box.querySelector("[data-poll-text]");
+  var first = null;
+  function tick() {
+    fetch(box.getAttribute("data-poll"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (first === null) { first = data.status; }
+        if (bar) { bar.value = data.percent; }
+        if (text) { text.textContent = data.done + "/" + data.total; }
+        if (data.status !== first || ["queued", "checking", "importing"].indexOf(data.status) < 0) {
+          window.location.reload();
+        } else {
+          window.setTimeout(tick, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(tick, 3000); });
+  }
+  window.setTimeout(tick, 500);
+})();

@@ -397,7 +397,7 @@ def test_expert_registration_refuses_a_bad_mobile(english_client):
     response = english_client.post("/accounts/register/expert/", expert_form(mobile="12345"))
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "mobile": ["Enter an 11-digit mainland mobile number."]
+        "mobile": ["Enter a mainland mobile number: 11 digits starting with 13–19."]
     }
     assert (Expert.objects.count(), User.objects.count()) == (0, 0)
 
