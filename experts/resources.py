@@ -140,6 +140,7 @@ GENDER_ALIASES = {"男": Expert.Gender.MALE, "女": Expert.Gender.FEMALE}
 
 
 class ExpertResource(RegionScopeMixin, TabularResource):
+    kind = "experts"
     ref = fields.Field("ref", "编号", widget=TextWidget(max_length=50, required=True))
     name = fields.Field("name", "姓名", widget=TextWidget(max_length=50, required=True))
     gender = fields.Field(
@@ -227,6 +228,7 @@ SOCIETY_LEVEL_ALIASES = {
 
 
 class SocietyResource(RegionScopeMixin, TabularResource):
+    kind = "societies"
     ref = fields.Field("ref", "编号", widget=TextWidget(max_length=50, required=True))
     name = fields.Field("name", "名称", widget=TextWidget(max_length=100, required=True))
     level = fields.Field(

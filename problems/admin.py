@@ -1,4 +1,7 @@
 from django.contrib import admin
+from import_export.admin import ExportMixin, ImportExportMixin
+
+from accounts.tabular import TabularAdminMixin
 
 from .models import (
     Attachment,
@@ -11,6 +14,7 @@ from .models import (
     ProblemEvent,
     Sequence,
 )
+from .resources import EnterpriseResource, ProblemResource
 
 
 @admin.register(Industry)
@@ -28,7 +32,8 @@ class EnterpriseEventInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(TabularAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [EnterpriseResource]
     list_display = ["name", "credit_code", "region", "industry", "status", "created_at"]
     list_filter = ["status", "industry__parent"]
     search_fields = ["name", "credit_code", "contact_name"]
@@ -71,7 +76,8 @@ class ProblemEventInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(TabularAdminMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ProblemResource]
     list_display = ["number", "title", "enterprise", "category", "region", "status", "submitted_at"]
     list_filter = ["status", "category", "confidentiality", "campaign"]
     search_fields = ["number", "ref", "title", "enterprise__name"]

@@ -78,6 +78,7 @@ CATEGORY_ALIASES = {
 
 
 class ProblemResource(RegionScopeMixin, TabularResource):
+    kind = "problems"
     ref = fields.Field("ref", "编号", widget=TextWidget(max_length=50, required=True))
     enterprise_name = fields.Field(
         "enterprise__name", "企业名称", widget=TextWidget(max_length=100, required=True)
@@ -256,8 +257,16 @@ class EnterpriseResource(TabularResource):
 
     class Meta:
         model = Enterprise
-        fields = ("name", "credit_code", "region", "industry", "contact_name", "contact_phone")
-        export_order = (*fields, "status")
+        fields = (
+            "name",
+            "credit_code",
+            "region",
+            "industry",
+            "contact_name",
+            "contact_phone",
+            "status",
+        )
+        export_order = fields
 
     def get_queryset(self):
         return Enterprise.objects.select_related("region", "industry")
