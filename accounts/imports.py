@@ -170,9 +170,7 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help=_("Import the valid rows and report the others (default: all or nothing)."),
         )
-        parser.add_argument(
-            "--user", help=_("Username to record as the importer (default: none).")
-        )
+        parser.add_argument("--user", help=_("Username to record as the importer (default: none)."))
         parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
 
     def handle(self, *args, file, dry_run, skip_errors, user, no_progress, **options):
@@ -220,4 +218,3 @@ class ImportCommand(BaseCommand):
             raise CommandError(
                 _("%(count)d rows have errors.") % {"count": report.error_rows}, returncode=1
             )
-

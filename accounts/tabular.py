@@ -73,9 +73,9 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, Decimal) and value == value.to_integral_value():
+    if (isinstance(value, float) and value.is_integer()) or (
+        isinstance(value, Decimal) and value == value.to_integral_value()
+    ):
         value = int(value)
     elif isinstance(value, datetime.datetime):
         value = value.date() if value.time() == datetime.time() else value
@@ -184,9 +184,7 @@ def read_table(data: bytes, filename: str) -> Table:
             % {"file": name}
         )
     else:
-        raise TableError(
-            _("%(file)s: only .xlsx and .csv files can be imported.") % {"file": name}
-        )
+        raise TableError(_("%(file)s: only .xlsx and .csv files can be imported.") % {"file": name})
 
     headers: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
@@ -803,7 +801,9 @@ class TabularResource(resources.ModelResource):
                     message = error.messages[0] if isinstance(error, ValidationError) else error
                     faults.append(
                         RowError(
-                            number, column.column_name, cell_text(raw[column.column_name]),
+                            number,
+                            column.column_name,
+                            cell_text(raw[column.column_name]),
                             str(message),
                         )
                     )
@@ -901,9 +901,9 @@ class TabularResource(resources.ModelResource):
         result.add_dataset_headers(dataset.headers)
         by_row: dict[int, dict[str, list[str]]] = {}
         for error in report.errors:
-            by_row.setdefault(error.row, {}).setdefault(
-                error.column or "__all__", []
-            ).append(str(error))
+            by_row.setdefault(error.row, {}).setdefault(error.column or "__all__", []).append(
+                str(error)
+            )
         for number, errors in by_row.items():
             result.append_invalid_row(number, {}, ValidationError(errors))
         for kind, items in (
@@ -931,9 +931,7 @@ class TabularResource(resources.ModelResource):
                 finished_at=timezone.now(),
             )
         if report.errors and dry_run is False:
-            result.append_base_error(
-                self.get_error_result_class()(TableError(report.outcome()))
-            )
+            result.append_base_error(self.get_error_result_class()(TableError(report.outcome())))
         return result
 
     # -- export
@@ -986,7 +984,6 @@ def write_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
     writer.writerows(rows)
     # With a BOM, Excel opens UTF-8 CSV in the right encoding.
     return buffer.getvalue().encode("utf-8-sig")
-
 
 
 class TabularAdminMixin:

@@ -235,7 +235,9 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     shown = 200
-    report = ImportReport.from_dict(job.report or job.preview) if (job.report or job.preview) else None
+    report = (
+        ImportReport.from_dict(job.report or job.preview) if (job.report or job.preview) else None
+    )
     return render(
         request,
         "accounts/import_job.html",
@@ -246,7 +248,8 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": report.errors[:shown] if report else [],
             "new_rows": report.new[:shown] if report else [],
             "updated_rows": report.updated[:shown] if report else [],
-            "can_confirm": job.status == ImportJob.Status.CHECKED and job.created_by == request.user,
+            "can_confirm": job.status == ImportJob.Status.CHECKED
+            and job.created_by == request.user,
         },
     )
 

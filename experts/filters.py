@@ -1,41 +1,126 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 
-from .models import Expert
+from .models import Discipline, Expert, Society
+from .search import experts_matching
 
 
-class ExpertFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    verified = django_filters.BooleanFilter(label=_("Verified"))
-    region = django_filters.ModelChoiceFilter(
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column with ties (employer, region) pages unpredictably; the primary key
+    breaks the ties."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+def _region_field() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
         method="filter_region",
         widget=forms.Select(attrs={"data-searchable": "1"}),
     )
-    o = django_filters.OrderingFilter(
+
+
+def _discipline_field() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        method="filter_discipline",
+        widget=forms.Select(attrs={"data-searchable": "1"}),
+    )
+
+
+class RegionDisciplineMixin:
+    """A region matches itself and everything inside it; a first-level discipline matches its
+    second-level children too (GB/T 13745 codes share the parent's prefix). The discipline
+    test is an EXISTS, not a join, so rows neither repeat nor need COUNT(DISTINCT)."""
+
+    discipline_through = None  # the M2M's through model
+    discipline_owner = ""  # its foreign key to the filtered model
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
+
+    def filter_discipline(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = self.discipline_through.objects.filter(
+            **{self.discipline_owner: OuterRef("pk")}, discipline__code__startswith=value.code
+        )
+        return queryset.filter(Exists(through))
+
+
+class ExpertFilter(RegionDisciplineMixin, django_filters.FilterSet):
+    discipline_through = Expert.disciplines.through
+    discipline_owner = "expert"
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Words from the name, employer, title or research directions; or a reference."),
+    )
+    name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
+    employer = django_filters.CharFilter(label=_("Employer"), lookup_expr="icontains")
+    title = django_filters.CharFilter(label=_("Professional title"), lookup_expr="icontains")
+    discipline = _discipline_field()
+    region = _region_field()
+    accepting = django_filters.BooleanFilter(label=_("Accepting assignments"))
+    verified = django_filters.BooleanFilter(label=_("Verified"))
+    o = StableOrderingFilter(
         label=_("Sort by"),
-        fields=(("name", "name"), ("employer", "employer"), ("created_at", "registered")),
-        field_labels={"name": _("Name"), "employer": _("Employer"), "created_at": _("Registered")},
+        fields=(
+            ("name", "name"),
+            ("employer", "employer"),
+            ("region__code", "region"),
+            ("created_at", "registered"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "employer": _("Employer"),
+            "region__code": _("Region"),
+            "created_at": _("Registered"),
+        },
     )
 
     class Meta:
         model = Expert
-        fields = ["q", "verified", "region"]
+        fields = [
+            "q",
+            "name",
+            "employer",
+            "title",
+            "discipline",
+            "region",
+            "accepting",
+            "verified",
+        ]
 
     def search(self, queryset, name, value):
-        for term in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=term)
-                | Q(employer__icontains=term)
-                | Q(research_directions__icontains=term)
-                | Q(ref__icontains=term)
-            )
-        return queryset
+        """Free text over the normalised search text (script-, width- and segmentation-
+        insensitive, see experts.search), or an exact reference."""
+        return experts_matching(queryset, value) | queryset.filter(ref__iexact=value.strip())
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
+
+class SocietyFilter(RegionDisciplineMixin, django_filters.FilterSet):
+    discipline_through = Society.disciplines.through
+    discipline_owner = "society"
+
+    name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Society.Level.choices)
+    discipline = _discipline_field()
+    region = _region_field()
+    o = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("level", "level"), ("region__code", "region")),
+        field_labels={"name": _("Name"), "level": _("Level"), "region__code": _("Region")},
+    )
+
+    class Meta:
+        model = Society
+        fields = ["name", "level", "discipline", "region"]

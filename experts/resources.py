@@ -146,7 +146,9 @@ class ExpertResource(RegionScopeMixin, TabularResource):
     gender = fields.Field(
         "gender", "性别", widget=ChoiceWidget(Expert.Gender.choices, aliases=GENDER_ALIASES)
     )
-    employer = fields.Field("employer", "工作单位", widget=TextWidget(max_length=100, required=True))
+    employer = fields.Field(
+        "employer", "工作单位", widget=TextWidget(max_length=100, required=True)
+    )
     title = fields.Field("title", "职称", widget=TextWidget(max_length=50))
     disciplines = fields.Field("disciplines", "学科领域", widget=DisciplinesWidget())
     research_directions = fields.Field("research_directions", "研究方向", widget=LinesWidget())
@@ -190,7 +192,10 @@ class ExpertResource(RegionScopeMixin, TabularResource):
 
     def template_notes(self) -> list[tuple[str, str]]:
         return [
-            ("编号", _("Required. The expert's number in your system; re-importing updates by it.")),
+            (
+                "编号",
+                _("Required. The expert's number in your system; re-importing updates by it."),
+            ),
             ("姓名", _("Required.")),
             ("性别", _("男 or 女; may be empty.")),
             ("工作单位", _("Required.")),
@@ -284,9 +289,7 @@ class SocietyResource(RegionScopeMixin, TabularResource):
         ]
 
     def get_queryset(self):
-        return Society.objects.select_related("region").prefetch_related(
-            "disciplines", "members"
-        )
+        return Society.objects.select_related("region").prefetch_related("disciplines", "members")
 
     def check_row(self, pending: PendingRow) -> list[tuple[str, str]]:
         faults = super().check_row(pending)

@@ -1,13 +1,20 @@
 """The talent pool is shared: every staff user may read it; staff edit and verify only the
-experts and societies of their region; experts see themselves; society admins their society."""
+experts and societies of their region; experts see and edit themselves; society admins see
+and edit their society and read their members' profiles.
+
+Querysets are scoped here too, so that list and detail pages agree: an expert or society out
+of a user's reach answers 404; an action the user may not take on a visible one answers 403.
+"""
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from accounts.rules import is_cast_staff, is_expert, is_platform_admin, is_society_admin
 
 from .models import Expert, Society
+
+Membership = Society.members.through
 
 
 def experts_visible_to(user: User) -> QuerySet[Expert]:
@@ -15,7 +22,13 @@ def experts_visible_to(user: User) -> QuerySet[Expert]:
         return Expert.objects.none()
     if user.is_platform_admin or user.is_cast_staff:
         return Expert.objects.all()
-    return Expert.objects.filter(user=user)
+    if user.role == User.Role.SOCIETY_ADMIN:
+        return Expert.objects.filter(
+            Exists(Membership.objects.filter(expert=OuterRef("pk"), society__admins=user))
+        )
+    if user.role == User.Role.EXPERT:
+        return Expert.objects.filter(user=user)
+    return Expert.objects.none()
 
 
 def societies_visible_to(user: User) -> QuerySet[Society]:
@@ -28,22 +41,55 @@ def societies_visible_to(user: User) -> QuerySet[Society]:
 
 @rules.predicate
 def is_self(user, expert) -> bool:
-    return expert.user_id is not None and expert.user_id == user.pk
+    return expert is not None and expert.user_id is not None and expert.user_id == user.pk
 
 
 @rules.predicate
 def is_region_of(user, obj) -> bool:
-    return user.in_scope(obj.region_id)
+    return obj is not None and user.in_scope(obj.region_id)
+
+
+@rules.predicate
+def is_change_in_region(user, change) -> bool:
+    return change is not None and user.in_scope(change.expert.region_id)
 
 
 @rules.predicate
 def administers(user, society) -> bool:
-    return society.admins.filter(pk=user.pk).exists()
+    return society is not None and society.admins.filter(pk=user.pk).exists()
 
 
-rules.add_perm("experts.view_expert", is_platform_admin | is_cast_staff | (is_expert & is_self))
-rules.add_perm("experts.verify_expert", is_platform_admin | (is_cast_staff & is_region_of))
+@rules.predicate
+def administers_society_of(user, expert) -> bool:
+    return (
+        expert is not None
+        and Membership.objects.filter(expert=expert, society__admins=user).exists()
+    )
+
+
+staff_of_region = is_platform_admin | (is_cast_staff & is_region_of)
+
 rules.add_perm("experts.list_experts", is_platform_admin | is_cast_staff)
+rules.add_perm(
+    "experts.view_expert",
+    is_platform_admin
+    | is_cast_staff
+    | (is_expert & is_self)
+    | (is_society_admin & administers_society_of),
+)
+# Staff edit the record directly (name and employer included); the expert edits their own
+# profile, but their name and employer changes wait for staff (experts.decide_change).
+rules.add_perm("experts.change_expert", staff_of_region)
+rules.add_perm("experts.verify_expert", staff_of_region)
+rules.add_perm("experts.edit_own_profile", is_expert & is_self)
+rules.add_perm("experts.manage_conflicts", is_expert & is_self)
+rules.add_perm("experts.decide_change", is_platform_admin | (is_cast_staff & is_change_in_region))
+
+rules.add_perm("experts.list_societies", is_platform_admin | is_cast_staff)
 rules.add_perm(
     "experts.view_society", is_platform_admin | is_cast_staff | (is_society_admin & administers)
 )
+rules.add_perm("experts.change_society", staff_of_region | (is_society_admin & administers))
+# A society's name and region are its identity towards the CAST; only staff change them.
+rules.add_perm("experts.rename_society", staff_of_region)
+rules.add_perm("experts.manage_members", staff_of_region | (is_society_admin & administers))

@@ -37,4 +37,3 @@ def reindex_experts(queryset: QuerySet[Expert] | None = None, batch_size: int = 
     if batch:
         count += Expert.objects.bulk_update(batch, ["search_text"])
     return count
-

@@ -11,8 +11,8 @@ from import_export import fields
 from import_export import widgets as ie_widgets
 
 from accounts.tabular import (
-    ChoiceWidget,
     CellError,
+    ChoiceWidget,
     PendingRow,
     RegionWidget,
     TabularResource,
@@ -58,7 +58,8 @@ class IndustryWidget(ie_widgets.Widget):
             industry = index.get(_lookup_key(text))
         if industry is None:
             raise CellError(
-                _("Unknown industry: give a GB/T 4754 code (C26) or name (化学原料和化学制品制造业).")
+                _("Unknown industry: give a GB/T 4754 code (C26) or name (%(example)s).")
+                % {"example": "化学原料和化学制品制造业"}
             )
         return industry
 
@@ -215,7 +216,9 @@ class ProblemResource(RegionScopeMixin, TabularResource):
                 else:
                     setattr(problem, attribute, values[attribute] or getattr(problem, attribute))
             problem.save()
-            columns = [f.column_name for f in self.import_columns() if f.attribute in pending.changed]
+            columns = [
+                f.column_name for f in self.import_columns() if f.attribute in pending.changed
+            ]
             events.append(
                 ProblemEvent(
                     problem=problem,

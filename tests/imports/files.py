@@ -6,7 +6,18 @@ import zipfile
 
 import openpyxl
 
-EXPERT_HEADERS = ["编号", "姓名", "性别", "工作单位", "职称", "学科领域", "研究方向", "所在地区", "邮箱", "手机"]
+EXPERT_HEADERS = [
+    "编号",
+    "姓名",
+    "性别",
+    "工作单位",
+    "职称",
+    "学科领域",
+    "研究方向",
+    "所在地区",
+    "邮箱",
+    "手机",
+]
 
 
 def xlsx(headers, rows, *, notes=False) -> bytes:

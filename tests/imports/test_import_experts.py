@@ -58,19 +58,43 @@ def test_xlsx_import_creates_experts_with_everything_parsed(write_file, run_comm
     ]
     assert snapshot() == [
         (
-            "ZJ-1", "王建国", "M", "新疆大学", "教授", ("230", "530"), "煤化工\n精细化工",
-            "650100", "wang@xju.edu.cn", "13899912345", True,
+            "ZJ-1",
+            "王建国",
+            "M",
+            "新疆大学",
+            "教授",
+            ("230", "530"),
+            "煤化工\n精细化工",
+            "650100",
+            "wang@xju.edu.cn",
+            "13899912345",
+            True,
         ),
         (
-            "ZJ-2", "陳曉明", "F", "新疆農業大學", "教授", ("110", "590"), "膜下滴灌\n節水灌溉",
-            "654000", "", "13800000001", True,
+            "ZJ-2",
+            "陳曉明",
+            "F",
+            "新疆農業大學",
+            "教授",
+            ("110", "590"),
+            "膜下滴灌\n節水灌溉",
+            "654000",
+            "",
+            "13800000001",
+            True,
         ),
     ]
     # Stored as written; searchable in Simplified script.
-    assert Expert.objects.get(ref="ZJ-2").search_text == "陈晓明\n新疆农业大学\n教授\n膜下滴灌\n节水灌溉"
+    assert (
+        Expert.objects.get(ref="ZJ-2").search_text
+        == "陈晓明\n新疆农业大学\n教授\n膜下滴灌\n节水灌溉"
+    )
     job = ImportJob.objects.get()
     assert (job.kind, job.source, job.status, job.original_name) == (
-        "experts", "cli", "done", "pool.xlsx"
+        "experts",
+        "cli",
+        "done",
+        "pool.xlsx",
     )
 
 
@@ -119,9 +143,20 @@ def test_gbk_csv_and_utf8_bom_csv_import_alike(write_file, run_command):
 def test_headers_with_spaces_full_width_and_traditional_script_are_recognised(
     write_file, run_command
 ):
-    headers = [" 编号", "姓 名", "性别", "工作單位", "職稱 ", "学科领域", "研究方向", "所在地区", "邮箱", "手機"]
+    headers = [
+        " 编号",
+        "姓 名",
+        "性别",
+        "工作單位",
+        "職稱 ",
+        "学科领域",
+        "研究方向",
+        "所在地区",
+        "邮箱",
+        "手機",
+    ]
     path = write_file("h.csv", csv_bytes(headers, [expert_row("ZJ-1")]))
-    code, out, _ = run_command("import_experts", str(path))
+    code, _out, _ = run_command("import_experts", str(path))
     assert code == 0
     assert Expert.objects.get().employer == "新疆大学"
 
@@ -176,7 +211,9 @@ def test_spreadsheet_numbers_are_read_as_text(write_file, run_command):
     code, _, _ = run_command("import_experts", str(path))
     expert = Expert.objects.get()
     assert (code, expert.mobile, list(expert.disciplines.values_list("code", flat=True))) == (
-        0, "13899912345", ["530"]
+        0,
+        "13899912345",
+        ["530"],
     )
 
 
@@ -228,7 +265,9 @@ def test_a_bad_cell_refuses_the_whole_file_naming_row_column_and_value(
         f"Row 3, column “{column}”, value “{value}”: {message}",
         "Nothing was written: correct the errors and import the file again.",
     ]
-    assert err == "CommandError: Nothing was written: correct the errors and import the file again.\n"
+    assert (
+        err == "CommandError: Nothing was written: correct the errors and import the file again.\n"
+    )
     assert snapshot() == before
     assert ImportJob.objects.count() == 0
 
@@ -364,6 +403,8 @@ def test_export_then_import_changes_nothing(write_file, run_command, client_for,
         response = client.get("/data/export/experts/", {"format": fmt})
         assert response.status_code == 200
         path = write_file(name, response.content)
-        code, out, _ = run_command("import_experts", str(path))
-        assert out.splitlines()[0] == f"{name}: 2 rows; 0 new, 0 updated, 2 unchanged, 0 with errors."
+        _code, out, _ = run_command("import_experts", str(path))
+        assert (
+            out.splitlines()[0] == f"{name}: 2 rows; 0 new, 0 updated, 2 unchanged, 0 with errors."
+        )
         assert snapshot() == before

@@ -59,7 +59,7 @@ def test_reimport_of_problems_updates_and_records_it(write_file, run_command):
     run_command("import_problems", str(path))
     path = write_file("q.csv", csv_bytes(HEADERS, [row("HB-1"), row("HB-2", 难题名称="新名称")]))
 
-    code, out, _ = run_command("import_problems", str(path))
+    _code, out, _ = run_command("import_problems", str(path))
 
     assert out.splitlines()[0] == "q.csv: 2 rows; 0 new, 1 updated, 1 unchanged, 0 with errors."
     assert Problem.objects.count() == 2
@@ -88,7 +88,7 @@ def test_exported_problems_without_ref_reimport_by_number(
     Problem.objects.update(ref=None)
     response = client_for(staff_xj).get("/data/export/problems/", {"format": "xlsx"})
     path = write_file("export.xlsx", response.content)
-    code, out, _ = run_command("import_problems", str(path))
+    _code, out, _ = run_command("import_problems", str(path))
     assert out.splitlines()[0] == (
         "export.xlsx: 1 rows; 0 new, 0 updated, 1 unchanged, 0 with errors."
     )

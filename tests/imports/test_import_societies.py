@@ -7,7 +7,18 @@ from .files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["编号", "名称", "级别", "学科领域", "所在地区", "联系人", "联系电话", "联系邮箱", "业务专长", "会员专家编号"]
+HEADERS = [
+    "编号",
+    "名称",
+    "级别",
+    "学科领域",
+    "所在地区",
+    "联系人",
+    "联系电话",
+    "联系邮箱",
+    "业务专长",
+    "会员专家编号",
+]
 
 
 def row(ref="XH-1", **overrides):
@@ -28,14 +39,21 @@ def row(ref="XH-1", **overrides):
 
 def test_societies_import_with_members_and_disciplines(write_file, run_command):
     one, two = ExpertFactory(ref="ZJ-1"), ExpertFactory(ref="ZJ-2")
-    path = write_file("s.csv", csv_bytes(HEADERS, [row(), row("XH-2", 名称="石河子大学科协", 级别="高校科协", 会员专家编号="")]))
+    path = write_file(
+        "s.csv",
+        csv_bytes(
+            HEADERS, [row(), row("XH-2", 名称="石河子大学科协", 级别="高校科协", 会员专家编号="")]
+        ),
+    )
 
     code, out, _ = run_command("import_societies", str(path))
 
     assert code == 0, out
     society = Society.objects.get(ref="XH-1")
     assert (society.level, society.region_id, society.contact_email) == (
-        "region", "650000", "hx@xjast.org.cn"
+        "region",
+        "650000",
+        "hx@xjast.org.cn",
     )
     assert sorted(society.disciplines.values_list("code", flat=True)) == ["150", "530"]
     assert set(society.members.all()) == {one, two}
@@ -48,7 +66,8 @@ def test_unknown_member_and_taken_name_are_errors(write_file, run_command):
     code, out, _ = run_command("import_societies", str(path))
     assert code == 1
     assert out.splitlines()[1] == (
-        "Row 2, column “会员专家编号”, value “ZJ-404”: No expert with 编号 ZJ-404 in the talent pool."
+        "Row 2, column “会员专家编号”, value “ZJ-404”: "
+        "No expert with 编号 ZJ-404 in the talent pool."
     )
     assert Society.objects.count() == 1
 

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(client, kind, name, data, **extra):
-    return client.post(
-        f"/data/import/{kind}/", {"file": SimpleUploadedFile(name, data), **extra}
-    )
+    return client.post(f"/data/import/{kind}/", {"file": SimpleUploadedFile(name, data), **extra})
 
 
 def test_staff_upload_previews_then_confirm_imports(client_for, staff_xj):
@@ -44,7 +42,10 @@ def test_staff_upload_previews_then_confirm_imports(client_for, staff_xj):
     assert (job.status, job.report["written"], job.confirmed_at is not None) == ("done", True, True)
     assert sorted(Expert.objects.values_list("ref", flat=True)) == ["ZJ-1", "ZJ-2"]
     assert client.get(f"/data/imports/{job.pk}/?format=json").json() == {
-        "status": "done", "done": 2, "total": 2, "percent": 100
+        "status": "done",
+        "done": 2,
+        "total": 2,
+        "percent": 100,
     }
 
 
@@ -148,7 +149,9 @@ def test_the_template_imports_cleanly_as_a_dry_run(kind, client_for, staff_xj, t
     call_command(f"import_{kind}", str(path), "--dry-run", "--no-progress")
 
 
-@pytest.mark.parametrize("user", ["ent_a_user", "expert_user", "official_user", "society_admin_user"])
+@pytest.mark.parametrize(
+    "user", ["ent_a_user", "expert_user", "official_user", "society_admin_user"]
+)
 @pytest.mark.parametrize(
     "url",
     ["/data/import/experts/", "/data/import/problems/template.xlsx", "/data/export/experts/"],
@@ -160,7 +163,8 @@ def test_non_staff_are_refused(user, url, request, client_for):
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/data/import/experts/")
     assert (response.status_code, response["Location"]) == (
-        302, "/accounts/login/?next=/data/import/experts/"
+        302,
+        "/accounts/login/?next=/data/import/experts/",
     )
 
 
@@ -238,7 +242,10 @@ def test_admin_import_runs_the_same_engine(client_for, admin_user):
     assert list(Problem.objects.values_list("ref", "status")) == [("HB-1", "accepted")]
     job = ImportJob.objects.get()
     assert (job.source, job.kind, job.created_by, job.original_name) == (
-        "admin", "problems", admin_user, "a.xlsx (admin)"
+        "admin",
+        "problems",
+        admin_user,
+        "a.xlsx (admin)",
     )
 
 

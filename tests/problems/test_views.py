@@ -847,7 +847,7 @@ def test_expert_list_is_staff_only(who, client_for, request):
 def test_expert_list_query_count(n, client_for, staff_tc, django_assert_num_queries):
     ExpertFactory.create_batch(n, region=region("654201"))
     client = client_for(staff_tc)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get("/experts/")
     assert len(response.context["page"]) == n
 
