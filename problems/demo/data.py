@@ -4,13 +4,15 @@ from datetime import date
 from typing import NamedTuple
 
 from accounts.models import User
-from experts.models import Expert
+from experts.models import Expert, Society
 from problems.models import (
     Campaign,
     Category,
     Enterprise,
     Problem,
 )
+
+from .talent import SHZU, XAAS, XJAU, XJIPC, XJU
 
 PASSWORD = "zhiku-demo-2026"
 SEED = 2026
@@ -1100,6 +1102,7 @@ class ExpertSpec(NamedTuple):
     employer: str
     title: str
     directions: tuple[str, ...]
+    disciplines: tuple[str, ...]  # references as in talent.py: "530" or "530 化学分离工程"
     region: str
     email: str
     verified: bool
@@ -1107,8 +1110,6 @@ class ExpertSpec(NamedTuple):
 
 
 M, F = Expert.Gender.MALE, Expert.Gender.FEMALE
-SHZU, XJU, XJAU = "石河子大学", "新疆大学", "新疆农业大学"
-XJIPC, XAAS = "中国科学院新疆理化技术研究所", "新疆农垦科学院"
 
 # E-mail addresses live under example.com so a demo installation never mails real people.
 EXPERTS = (
@@ -1119,6 +1120,7 @@ EXPERTS = (
         SHZU,
         "教授",
         ("农业机械化工程", "棉花收获机械", "精准农业装备"),
+        ("416 农业工程", "460 机械设计"),
         "659001",
         "wangjg@shzu.example.com",
         True,
@@ -1131,6 +1133,7 @@ EXPERTS = (
         XJU,
         "教授",
         ("高分子材料改性", "功能膜材料", "材料老化与防护"),
+        ("430 有机高分子材料", "430 材料失效与保护"),
         "650102",
         "gulmira@xju.example.com",
         True,
@@ -1143,6 +1146,7 @@ EXPERTS = (
         XJIPC,
         "研究员",
         ("光电功能材料", "辐射效应与可靠性", "传感器"),
+        ("430 无机非金属材料", "510 光电子学与激光技术"),
         "650104",
         "liming@xjipc.example.com",
         True,
@@ -1155,6 +1159,7 @@ EXPERTS = (
         XJAU,
         "教授",
         ("农业水土工程", "节水灌溉技术", "滴灌系统优化"),
+        ("416 农业工程", "570"),
         "650103",
         "zhangxh@xjau.example.com",
         True,
@@ -1167,6 +1172,7 @@ EXPERTS = (
         XAAS,
         "研究员",
         ("棉花机械化采收", "农机装备可靠性"),
+        ("416 农业工程",),
         "659001",
         "chengang@xaas.example.com",
         True,
@@ -1179,6 +1185,7 @@ EXPERTS = (
         "中国石油大学（北京）克拉玛依校区",
         "教授",
         ("油气井工程", "井下测控技术", "钻井液化学"),
+        ("440 钻井工程", "440 油气田井开发工程"),
         "650203",
         "liuyang@cupk.example.com",
         True,
@@ -1191,6 +1198,7 @@ EXPERTS = (
         XJU,
         "教授",
         ("电力系统及其自动化", "新能源并网", "储能系统"),
+        ("470 电气工程", "480 储能技术"),
         "650102",
         "maxd@xju.example.com",
         True,
@@ -1203,6 +1211,7 @@ EXPERTS = (
         "塔里木大学",
         "教授",
         ("农产品加工与贮藏", "红枣精深加工", "果品无损检测"),
+        ("550 食品加工技术", "550 食品包装与储藏"),
         "659002",
         "aynur@taru.example.com",
         True,
@@ -1215,6 +1224,7 @@ EXPERTS = (
         SHZU,
         "教授",
         ("化学工程", "乙炔化学与催化", "无汞触媒"),
+        ("530 化学反应工程", "530 无机化学工程"),
         "659001",
         "sunwei@shzu.example.com",
         True,
@@ -1227,6 +1237,7 @@ EXPERTS = (
         XJAU,
         "教授",
         ("动物遗传育种与繁殖", "胚胎工程", "奶牛繁殖调控"),
+        ("230 畜牧学",),
         "650103",
         "zhaolj@xjau.example.com",
         True,
@@ -1239,6 +1250,7 @@ EXPERTS = (
         XJU,
         "教授",
         ("工业控制系统", "嵌入式软件", "工控网络安全"),
+        ("413 控制科学与技术", "413 信息安全"),
         "650102",
         "zhoupeng@xju.example.com",
         True,
@@ -1251,6 +1263,7 @@ EXPERTS = (
         "新疆机械设计研究院",
         "高级工程师",
         ("机械设计及理论", "轴承与传动", "风电装备可靠性"),
+        ("460 机械设计", "470 动力机械工程"),
         "650104",
         "wuht@xjmdi.example.com",
         True,
@@ -1263,6 +1276,7 @@ EXPERTS = (
         XJU,
         "教授",
         ("纺织材料", "纺纱工程", "功能纺织品"),
+        ("540 纺织材料", "540 纺织技术"),
         "650102",
         "hejing@xju.example.com",
         True,
@@ -1275,6 +1289,7 @@ EXPERTS = (
         "新疆畜牧科学院",
         "研究员",
         ("牛羊育种", "冷冻精液", "性别控制技术"),
+        ("230 畜牧学",),
         "650103",
         "nurlan@xjaas.example.com",
         True,
@@ -1287,6 +1302,7 @@ EXPERTS = (
         XJIPC,
         "研究员",
         ("煤化工", "低阶煤热解", "催化转化"),
+        ("530 煤化学工程", "480 能源化学"),
         "650104",
         "yangzy@xjipc.example.com",
         True,
@@ -1299,6 +1315,7 @@ EXPERTS = (
         XJAU,
         "教授",
         ("农产品加工", "食品无菌包装", "番茄制品"),
+        ("550 食品加工技术", "550 食品包装与储藏"),
         "650103",
         "zhengxy@xjau.example.com",
         True,
@@ -1311,6 +1328,7 @@ EXPERTS = (
         SHZU,
         "教授",
         ("光伏材料与器件", "晶硅太阳能电池"),
+        ("480 一次能源", "510 半导体技术"),
         "659001",
         "luojian@shzu.example.com",
         True,
@@ -1323,6 +1341,7 @@ EXPERTS = (
         XJU,
         "教授",
         ("化学工程", "膜分离技术", "高盐废水处理"),
+        ("530 化学分离工程", "610 环境工程"),
         "650102",
         "hanbing@xju.example.com",
         True,
@@ -1335,6 +1354,7 @@ EXPERTS = (
         "新疆维吾尔自治区计量测试研究院",
         "高级工程师",
         ("仪器仪表", "在线检测", "计量校准"),
+        ("535 仪器仪表", "410 计量学"),
         "650103",
         "xuzhen@xjmtri.example.com",
         True,
@@ -1347,6 +1367,7 @@ EXPERTS = (
         "喀什大学",
         "教授",
         ("纺织工程", "棉纺工艺", "染整技术"),
+        ("540 纺织技术", "540 染整技术"),
         "653101",
         "maimaitijiang@ksu.example.com",
         False,
@@ -1359,6 +1380,7 @@ EXPERTS = (
         XAAS,
         "研究员",
         ("作物育种", "棉花种子工程"),
+        ("210 农艺学",),
         "659001",
         "songyq@xaas.example.com",
         False,
@@ -1371,6 +1393,7 @@ EXPERTS = (
         "新疆工程学院",
         "教授",
         ("矿物加工工程", "浮选药剂", "低品位矿综合利用"),
+        ("440 选矿工程",),
         "650103",
         "gaoyf@xjie.example.com",
         False,
@@ -1378,35 +1401,228 @@ EXPERTS = (
     ),
 )
 
-# name, contact person, description, member expert refs (by number), admin username
+
+class SocietySpec(NamedTuple):
+    name: str
+    level: str
+    region: str
+    disciplines: tuple[str, ...]  # references as in talent.py; the first level decides overlap
+    contact: str
+    email: str
+    description: str
+    members: tuple[int, ...] = ()  # hand-picked demo experts, by number (ZJ-DEMO-nnn)
+    admin: str | None = None
+    unit: str | None = None  # a university's or enterprise's 科协: members work there
+
+
+L = Society.Level
+# Society n gets the ref XH-000n; the first four are the original demo societies.
 SOCIETIES = (
-    (
+    SocietySpec(
         "新疆农业工程学会",
+        L.REGION,
+        "650000",
+        ("416 农业工程", "570", "550 食品加工技术", "210"),
         "刘建华",
+        "xjnygc@xjast.example.com",
         "团结自治区农业工程领域科技工作者，围绕节水灌溉、农业机械化、农产品加工与贮藏开展学术"
         "交流、技术咨询和科技服务，承担科协智库农业工程方向课题研究。",
         (1, 4, 5, 8, 16, 21),
         "society_a",
     ),
-    (
+    SocietySpec(
         "新疆石油学会",
+        L.REGION,
+        "650000",
+        ("440 油气田井开发工程", "530 石油化学工程"),
         "邓立平",
+        "xjsyxh@xjast.example.com",
         "面向油气勘探开发、炼油化工和油气储运，组织专家开展技术攻关、成果评价和决策咨询。",
-        (6, 15, 19),
-        None,
+        (6, 15),
     ),
-    (
+    SocietySpec(
         "新疆材料学会",
+        L.REGION,
+        "650000",
+        ("430", "530 高聚物工程", "540 纺织材料", "480 储能技术"),
         "杜红梅",
+        "xjclxh@xjast.example.com",
         "聚焦新能源材料、化工新材料、功能膜材料和纺织新材料，促进学会与企业协同创新。",
         (2, 3, 9, 13, 17, 18),
-        None,
     ),
-    (
+    SocietySpec(
         "新疆机械工程学会",
+        L.REGION,
+        "650000",
+        ("460", "416 农业工程", "413 控制科学与技术"),
         "钱国栋",
+        "xjjxgc@xjast.example.com",
         "服务自治区装备制造业，涵盖农业机械、风电装备、工业自动化和机械可靠性等方向。",
-        (1, 5, 11, 12, 22),
-        None,
+        (1, 5, 11, 12),
+    ),
+    SocietySpec(
+        "新疆电机工程学会",
+        L.REGION,
+        "650000",
+        ("470 电气工程", "480"),
+        "马立新",
+        "xjdjgc@xjast.example.com",
+        "围绕特高压输变电、新能源并网消纳、储能和智能电网开展学术交流与技术咨询，参与自治区"
+        "“疆电外送”和新能源基地建设的论证工作。",
+        (7,),
+    ),
+    SocietySpec(
+        "新疆畜牧兽医学会",
+        L.REGION,
+        "650000",
+        ("230",),
+        "艾力·买买提",
+        "xjxmsy@xjast.example.com",
+        "联系全区畜牧、兽医科技工作者，开展牛羊良种繁育、草原畜牧业和重大动物疫病防控的技术"
+        "推广与培训，为畜牧业高质量发展提供咨询。",
+        (10, 14),
+    ),
+    SocietySpec(
+        "新疆医学会",
+        L.REGION,
+        "650000",
+        ("320", "330", "360"),
+        "王慧敏",
+        "xjyxh@xjast.example.com",
+        "组织临床医学和公共卫生专家开展学术交流、继续教育和科普，围绕包虫病等地方病防治、"
+        "基层医疗能力提升和民族医药传承开展调查研究。",
+    ),
+    SocietySpec(
+        "新疆化学化工学会",
+        L.REGION,
+        "650000",
+        ("530", "150"),
+        "朱永红",
+        "xjhxhg@xjast.example.com",
+        "服务煤化工、氯碱化工和精细化工产业，组织专家开展工艺优化、节能减排和安全生产的技术"
+        "攻关与咨询。",
+        (9, 15, 18),
+    ),
+    SocietySpec(
+        "新疆生态学会",
+        L.REGION,
+        "650000",
+        ("180 生态学", "170 地理学", "610"),
+        "阿依古丽·吐尔逊",
+        "xjstxh@xjast.example.com",
+        "聚焦干旱区生态保护与修复、荒漠化防治和流域水资源管理，为自治区生态文明建设提供科学"
+        "依据和决策建议。",
+    ),
+    SocietySpec(
+        "克拉玛依市石油学会",
+        L.PREFECTURE,
+        "650200",
+        ("440", "530 石油化学工程"),
+        "孙志强",
+        "klmysy@klmykx.example.com",
+        "团结克拉玛依油区科技工作者，围绕稠油、砾岩油藏开发和炼化技术开展交流与协作攻关。",
+        (6,),
+    ),
+    SocietySpec(
+        "塔城地区农学会",
+        L.PREFECTURE,
+        "654200",
+        ("210", "416", "230"),
+        "库尔班·吐尔逊",
+        "tcnxh@tckx.example.com",
+        "服务塔城地区节水农业、粮油和甜菜生产、畜牧良种繁育，组织专家下基层开展技术服务。",
+    ),
+    SocietySpec(
+        "伊犁哈萨克自治州畜牧兽医学会",
+        L.PREFECTURE,
+        "654000",
+        ("230",),
+        "叶尔江·别克",
+        "ylxmsy@ylkx.example.com",
+        "围绕伊犁马、新疆褐牛和细毛羊等地方良种的选育推广及动物疫病防控开展学术交流与技术服务。",
+    ),
+    SocietySpec(
+        "新疆大学科学技术协会",
+        L.UNIVERSITY,
+        "650102",
+        ("470", "430", "530", "520", "540", "610", "413"),
+        "李文军",
+        "kx@xju.example.com",
+        "组织学校科技工作者参与科协智库课题、企业技术难题攻关和科普活动，推动校企合作和成果转化。",
+        (2, 7, 11, 13, 18),
+        unit="新疆大学",
+    ),
+    SocietySpec(
+        "石河子大学科学技术协会",
+        L.UNIVERSITY,
+        "659001",
+        ("210", "416", "530", "320", "550", "460", "480"),
+        "张国庆",
+        "kx@shzu.example.com",
+        "依托兵团和学校学科优势，组织专家服务兵团农业现代化和新型工业化，开展兵地科技协作。",
+        (1, 9, 17),
+        unit="石河子大学",
+    ),
+    SocietySpec(
+        "新疆农业大学科学技术协会",
+        L.UNIVERSITY,
+        "650103",
+        ("210", "416", "230", "550", "570", "220"),
+        "赵红梅",
+        "kx@xjau.example.com",
+        "组织涉农学科专家开展科技特派员服务、农业技术推广和乡村振兴科技支撑。",
+        (4, 10, 16),
+        unit="新疆农业大学",
+    ),
+    SocietySpec(
+        "特变电工股份有限公司科学技术协会",
+        L.ENTERPRISE,
+        "652301",
+        ("470", "480", "460"),
+        "陈建新",
+        "kx@tbea.example.com",
+        "团结公司工程技术人员，围绕特高压变压器、新能源电站和储能系统开展技术创新与合理化建议"
+        "活动。",
+        unit="特变电工股份有限公司",
+    ),
+    SocietySpec(
+        "新疆天业（集团）有限公司科学技术协会",
+        L.ENTERPRISE,
+        "659001",
+        ("530", "430", "416"),
+        "周海军",
+        "kx@tianye.example.com",
+        "围绕电石法聚氯乙烯、无汞触媒、节水灌溉器材和可降解地膜组织技术攻关和职工创新。",
+        unit="新疆天业（集团）有限公司",
+    ),
+    SocietySpec(
+        "新疆金风科技股份有限公司科学技术协会",
+        L.ENTERPRISE,
+        "650106",
+        ("470", "480", "460"),
+        "高志远",
+        "kx@goldwind.example.com",
+        "组织风电机组研发、运维和储能领域的工程技术人员开展学术交流、技能竞赛和科普活动。",
+        unit="新疆金风科技股份有限公司",
     ),
 )
+# Member counts drawn per level; a prefecture's or a unit's own experts come first.
+SOCIETY_SIZES = {
+    L.REGION: (15, 40),
+    L.PREFECTURE: (5, 20),
+    L.UNIVERSITY: (10, 30),
+    L.ENTERPRISE: (5, 15),
+}
+# Telephone area codes for societies' contact numbers, by the region code's first four digits.
+AREA_CODES = {
+    "6500": "0991",
+    "6501": "0991",
+    "6502": "0990",
+    "6540": "0999",
+    "6542": "0901",
+    "6523": "0994",
+    "6590": "0993",
+}
+
+# The talent pool: generated experts ZJ-DEMO-023 onwards (see talent.py), as if imported.
+POOL_SIZE = 320

@@ -4,12 +4,14 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import GovernmentBody, Region, User
-from experts.models import Expert, Society
+from experts.models import Expert
+from experts.search import expert_index
 from experts.services import expert_register, expert_verify
 from problems.models import (
     Campaign,
@@ -34,6 +36,7 @@ from problems.services import (
 )
 from problems.validators import CHARSET, credit_code_check_char
 
+from .common import random_day, random_mobile, random_moment
 from .data import (
     ACCOUNTS,
     ADDRESSES,
@@ -59,7 +62,6 @@ from .data import (
     REVISIONS,
     ROADS,
     SEED,
-    SOCIETIES,
     UNIVERSITIES,
     VERIFIED,
     CampaignSpec,
@@ -68,18 +70,9 @@ from .data import (
     Role,
     S,
 )
+from .experts import Catalogue, PoolPlan, plan_pool, pool_seed, societies_seed
 
 # --- planning: every random choice, made in a fixed order -----------------------------------
-
-
-def _mobile(rng: random.Random) -> str:
-    return "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    """A moment during office hours on `day`, in the project's time zone."""
-    moment = time(rng.randint(9, 18), rng.randint(0, 59), rng.randint(0, 59))
-    return timezone.make_aware(datetime.combine(day, moment))
 
 
 def _place(region: Region) -> str:
@@ -88,10 +81,6 @@ def _place(region: Region) -> str:
     if parent is None or parent.is_root or parent.code == "659000":
         return region.name
     return parent.name + region.name
-
-
-def _between(lo: date, hi: date, rng: random.Random) -> date:
-    return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
 
 
 @dataclass
@@ -112,13 +101,13 @@ def plan_enterprises(rng: random.Random, today: date) -> list[EnterprisePlan]:
         street = f"{rng.choice(PARKS)}{rng.choice(ROADS)}{rng.randint(1, 300)}号"
         if status == VERIFIED:
             # Registered before the 2025 campaign opened.
-            registered = _at(_between(date(2024, 10, 8), date(2025, 3, 15), rng), rng)
+            registered = random_moment(random_day(date(2024, 10, 8), date(2025, 3, 15), rng), rng)
         else:
-            registered = _at(today - timedelta(days=rng.randint(3, 30)), rng)
+            registered = random_moment(today - timedelta(days=rng.randint(3, 30)), rng)
         times = [registered]
         if status != PENDING:
-            times.append(_at(registered.date() + timedelta(days=rng.randint(1, 6)), rng))
-        plans.append(EnterprisePlan(code, _mobile(rng), street, times))
+            times.append(random_moment(registered.date() + timedelta(days=rng.randint(1, 6)), rng))
+        plans.append(EnterprisePlan(code, random_mobile(rng), street, times))
     return plans
 
 
@@ -133,11 +122,11 @@ def plan_experts(rng: random.Random, today: date) -> list[ExpertPlan]:
     plans = []
     for spec in EXPERTS:
         if spec.verified:
-            created = _at(_between(date(2024, 6, 1), date(2025, 6, 30), rng), rng)
+            created = random_moment(random_day(date(2024, 6, 1), date(2025, 6, 30), rng), rng)
         else:
-            created = _at(today - timedelta(days=rng.randint(3, 20)), rng)
-        verified = _at(created.date() + timedelta(days=rng.randint(1, 10)), rng)
-        plans.append(ExpertPlan(_mobile(rng), created, verified))
+            created = random_moment(today - timedelta(days=rng.randint(3, 20)), rng)
+        verified = random_moment(created.date() + timedelta(days=rng.randint(1, 10)), rng)
+        plans.append(ExpertPlan(random_mobile(rng), created, verified))
     return plans
 
 
@@ -166,15 +155,15 @@ def _timeline(
     few days apart, never later than `now`."""
     lo, hi = window
     if events == 1:  # still a draft: created recently
-        return [_at(_between(max(lo, hi - timedelta(days=40)), hi, rng), rng)]
+        return [random_moment(random_day(max(lo, hi - timedelta(days=40)), hi, rng), rng)]
     later = events - 2
-    submitted = _at(_between(lo, max(lo, hi - timedelta(days=5 * later)), rng), rng)
-    created = _at(max(lo, submitted.date() - timedelta(days=rng.randint(1, 6))), rng)
+    submitted = random_moment(random_day(lo, max(lo, hi - timedelta(days=5 * later)), rng), rng)
+    created = random_moment(max(lo, submitted.date() - timedelta(days=rng.randint(1, 6))), rng)
     if created >= submitted:  # drafted on the campaign's first day
         created = submitted - timedelta(minutes=rng.randint(30, 120))
     times = [created, submitted]
     for _ in range(later):
-        times.append(_at(times[-1].date() + timedelta(days=rng.randint(1, 6)), rng))
+        times.append(random_moment(times[-1].date() + timedelta(days=rng.randint(1, 6)), rng))
     if times[-1] > now:
         step = (now - submitted) / (later + 1)
         times[2:] = [submitted + step * (index + 1) for index in range(later)]
@@ -431,6 +420,14 @@ class Seeder:
 
     # experts and societies --------------------------------------------------------------
 
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return Catalogue()
+
+    @cached_property
+    def pool(self) -> list[PoolPlan]:
+        return plan_pool(self.today)
+
     def experts(self) -> None:
         plans = plan_experts(self.rng, self.today)
         refs = [spec.ref for spec in EXPERTS]
@@ -440,6 +437,9 @@ class Seeder:
                 self.expert(spec, plan)
             if spec.username:
                 self.users[spec.username] = User.objects.get(username=spec.username)
+        self.created["experts"] += pool_seed(
+            self.pool, verified_by=self.users["staff_xj"], catalogue=self.catalogue
+        )
 
     def expert(self, spec: ExpertSpec, plan: ExpertPlan) -> None:
         profile = Expert(
@@ -458,7 +458,9 @@ class Seeder:
             self.set_password(user)
             User.objects.filter(pk=user.pk).update(date_joined=plan.created)
         else:  # imported from a talent-pool spreadsheet rather than self-registered
+            expert_index(profile)
             profile.save()
+        profile.disciplines.set(self.catalogue.codes(spec.disciplines))
         if spec.verified:
             expert_verify(profile, by=self.users["staff_xj"])
         Expert.objects.filter(pk=profile.pk).update(
@@ -469,22 +471,6 @@ class Seeder:
         self.created["experts"] += 1
 
     def societies(self) -> None:
-        phones = [_mobile(self.rng) for _ in SOCIETIES]
-        for (name, contact, description, members, admin), phone in zip(
-            SOCIETIES, phones, strict=True
-        ):
-            if Society.objects.filter(name=name).exists():
-                continue
-            society = Society.objects.create(
-                name=name,
-                level=Society.Level.REGION,
-                region_id="650000",
-                contact_name=contact,
-                contact_phone=phone,
-                description=description,
-            )
-            refs = [f"ZJ-DEMO-{number:03d}" for number in members]
-            society.members.set(Expert.objects.filter(ref__in=refs))
-            if admin:
-                society.admins.add(self.users[admin])
-            self.created["societies"] += 1
+        self.created["societies"] += societies_seed(
+            self.pool, users=self.users, catalogue=self.catalogue
+        )

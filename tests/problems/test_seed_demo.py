@@ -8,8 +8,10 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import Region, User
 from experts.models import Expert, Society
+from experts.search import expert_search_text
+from experts.text import normalize
 from problems.models import Campaign, Category, Enterprise, Problem, ProblemEvent
 from problems.validators import validate_credit_code
 
@@ -133,12 +135,88 @@ def test_demo_problems_cover_every_status_and_category_with_a_history(demo):
 
 
 @pytest.mark.django_db
+def test_demo_talent_pool_spreads_over_disciplines_and_prefectures(demo):
+    experts = list(Expert.objects.select_related("region").prefetch_related("disciplines"))
+    assert len(experts) >= 300
+    disciplines = {d.code for expert in experts for d in expert.disciplines.all()}
+    assert len(disciplines) >= 20
+    prefectures = {
+        expert.region.code if expert.region.level == Region.Level.PREFECTURE
+        else expert.region.parent_id
+        for expert in experts
+        if expert.region.code.startswith("65") and expert.region.level > Region.Level.PROVINCE
+    }  # fmt: skip
+    assert len(prefectures) >= 8
+    # Partner-province experts (柔性引才) are there too, but few.
+    outside = [expert for expert in experts if not expert.region.code.startswith("65")]
+    assert 0 < len(outside) < len(experts) * 0.15
+    assert sum(expert.verified for expert in experts) >= len(experts) * 0.8
+    assert any(not expert.accepting for expert in experts)
+    assert len({expert.max_assignments for expert in experts}) >= 4
+
+
+@pytest.mark.django_db
+def test_every_demo_expert_is_valid_searchable_and_has_coherent_lists(demo):
+    refs, emails = set(), set()
+    for expert in Expert.objects.prefetch_related("disciplines"):
+        expert.full_clean()  # mobile pattern, e-mail syntax, field lengths
+        assert expert.email == expert.email.lower()
+        assert expert.search_text == expert_search_text(expert), expert.ref
+        assert 1 <= expert.disciplines.count() <= 3, expert.ref
+        assert 2 <= len(expert.direction_list()) <= 4, expert.ref
+        assert expert.name == normalize(expert.name) or "·" in expert.name  # stored Simplified
+        refs.add(expert.ref)
+        emails.add(expert.email)
+    assert len(emails) == len(refs)
+
+
+@pytest.mark.django_db
+def test_false_friends_sit_in_different_fields(demo):
+    """膜下滴灌 and 反渗透膜 share 膜, 锂电池 and 光伏电池 share 电池: the matching tests rely on
+    both sides being present and on no expert holding both."""
+
+    def holders(direction: str) -> set[int]:
+        return set(
+            Expert.objects.filter(research_directions__contains=direction).values_list(
+                "pk", flat=True
+            )
+        )
+
+    for one, other in (("膜下滴灌", "反渗透膜"), ("锂电池正极材料", "光伏电池")):
+        assert holders(one), one
+        assert holders(other), other
+        assert not holders(one) & holders(other), (one, other)
+
+
+@pytest.mark.django_db
 def test_demo_experts_and_societies(demo):
-    assert Expert.objects.count() >= 20
-    assert Expert.objects.filter(verified=False).count() == 3
-    assert not Expert.objects.filter(verified=True, verified_at__isnull=True).exists()
     assert Expert.objects.get(user__username="expert_a").verified
     assert Expert.objects.get(user__username="expert_b").verified
+    hand_written_unverified = Expert.objects.filter(
+        ref__in=["ZJ-DEMO-020", "ZJ-DEMO-021", "ZJ-DEMO-022"], verified=False
+    )
+    assert hand_written_unverified.count() == 3
+    assert not Expert.objects.filter(verified=True, verified_at__isnull=True).exists()
     society = Society.objects.get(admins__username="society_a")
     assert society.name == "新疆农业工程学会"
-    assert society.members.count() >= 3
+    assert society.ref == "XH-0001"
+    assert society.members.filter(ref="ZJ-DEMO-001").exists()
+
+
+@pytest.mark.django_db
+def test_demo_societies_at_every_level_with_overlapping_members(demo):
+    societies = list(Society.objects.prefetch_related("disciplines", "members__disciplines"))
+    assert len(societies) >= 10
+    assert sorted(society.ref for society in societies) == [
+        f"XH-{number:04d}" for number in range(1, len(societies) + 1)
+    ]
+    assert {society.level for society in societies} == set(Society.Level.values)
+    for society in societies:
+        assert society.contact_name and society.contact_phone and society.contact_email
+        assert society.description
+        fields = {d.code[:3] for d in society.disciplines.all()}
+        assert fields, society.name
+        members = list(society.members.all())
+        assert 5 <= len(members) <= 40, (society.name, len(members))
+        for member in members:
+            assert fields & {d.code[:3] for d in member.disciplines.all()}, (society, member)

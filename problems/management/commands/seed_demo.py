@@ -1,12 +1,13 @@
 """`python manage.py seed_demo`: load the Xinjiang demo world (see problems/demo/)."""
 
+import time
 from collections import Counter
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from experts.models import Expert, Society
+from experts.models import Discipline, Expert, Society
 from problems.demo.data import PASSWORD, REF_PREFIX, S
 from problems.demo.seed import Seeder
 from problems.models import (
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     help = "Load the Xinjiang demo data set (idempotent: existing rows are left as they are)."
 
     def handle(self, *args, **options):
+        start = time.perf_counter()
         seeder = Seeder(today=timezone.localdate(), now=timezone.now())
         with transaction.atomic():
             seeder.government_bodies()
@@ -29,18 +31,22 @@ class Command(BaseCommand):
             seeder.societies()
             campaigns = seeder.campaigns()
             seeder.problems(campaigns)
-        self.stdout.write(self.summary(seeder.created))
+        self.stdout.write(self.summary(seeder.created, time.perf_counter() - start))
 
-    def summary(self, created: Counter) -> str:
+    def summary(self, created: Counter, seconds: float) -> str:
         made = ", ".join(f"{count} {what}" for what, count in created.items() if count)
         problems = Problem.objects.filter(ref__startswith=REF_PREFIX)
         by_status = Counter(problems.values_list("status", flat=True))
+        in_use = Discipline.objects.filter(experts__isnull=False).distinct().count()
         lines = [
-            f"Created: {made}." if made else "Demo data already present; nothing created.",
+            f"Created: {made} in {seconds:.1f} s."
+            if made
+            else "Demo data already present; nothing created.",
             f"Demo problems: {problems.count()} "
             f"({', '.join(f'{status} {by_status[status]}' for status in S.values)}).",
             f"Enterprises: {Enterprise.objects.count()}, experts: {Expert.objects.count()}, "
             f"societies: {Society.objects.count()}, campaigns: {Campaign.objects.count()}.",
+            f"Disciplines held by experts: {in_use} of {Discipline.objects.count()} loaded.",
             f"Log in as admin, staff_xj, staff_tc, staff_ks, ent_a, ent_b, expert_a, expert_b, "
             f"society_a or official_a with the password {PASSWORD}.",
         ]
