@@ -21,6 +21,7 @@ from accounts.tabular import (
     TextWidget,
     _lookup_key,
     cell_text,
+    comma_names,
     split_values,
 )
 
@@ -36,7 +37,9 @@ class DisciplinesWidget(ie_widgets.Widget):
         super().__init__()
         self._index: dict[str, Discipline] | None = None
         self._names: list[str] = []
+        self._comma_names: list[str] = []
         self._unique: set[str] = set()
+        self._cleaned: dict[str, list[Discipline]] = {}
 
     def index(self) -> dict[str, Discipline]:
         if self._index is None:
@@ -54,6 +57,7 @@ class DisciplinesWidget(ie_widgets.Widget):
                     # A current name wins over another entry's former name.
                     index.setdefault(_lookup_key(name), discipline)
             self._index, self._names = index, names
+            self._comma_names = comma_names(names)
             self._unique = {key for key, count in counts.items() if count == 1}
         return self._index
 
@@ -68,9 +72,11 @@ class DisciplinesWidget(ie_widgets.Widget):
         text = cell_text(value)
         if not text:
             return []
+        if text in self._cleaned:  # a pool repeats the same few hundred cells
+            return self._cleaned[text]
         self.index()
         found, unknown = [], []
-        for token in split_values(text, self._names):
+        for token in split_values(text, with_comma=self._comma_names):
             discipline = self.find(token)
             if discipline is None:
                 unknown.append(token)
@@ -81,6 +87,7 @@ class DisciplinesWidget(ie_widgets.Widget):
                 _("Unknown discipline %(names)s: use a GB/T 13745 code (530) or name (化学工程).")
                 % {"names": "、".join(f"“{name}”" for name in unknown)}
             )
+        self._cleaned[text] = found
         return found
 
     def render(self, value, obj=None, **kwargs) -> str:

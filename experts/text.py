@@ -18,6 +18,7 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:[.+#-][a-z0-9]+)*")
 
 
+@lru_cache(maxsize=200_000)
 def normalize(text: str) -> str:
     """Simplified script, half-width forms, lower case, single spaces, no space inside
     Chinese runs (people type 锂电池 正极 and 锂电池正极 for the same thing)."""

@@ -87,7 +87,8 @@ def test_xlsx_import_creates_experts_with_everything_parsed(write_file, run_comm
     # Stored as written; searchable in Simplified script.
     assert (
         Expert.objects.get(ref="ZJ-2").search_text
-        == "陈晓明\n新疆农业大学\n教授\n膜下滴灌\n节水灌溉"
+        == "陈晓明\n新疆农业大学\n教授\n膜下滴灌\n节水灌溉\n"
+        "陈晓 晓明 新疆 疆农 农业 业大 大学 教授 膜下 下滴 滴灌 节水 水灌 灌溉"
     )
     job = ImportJob.objects.get()
     assert (job.kind, job.source, job.status, job.original_name) == (
