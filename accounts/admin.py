@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import GovernmentBody, Region, User
+from .models import GovernmentBody, ImportJob, Region, User
 
 
 @admin.register(User)
@@ -50,3 +50,20 @@ class GovernmentBodyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_filter = ["region__level"]
     autocomplete_fields = ["region"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The record of every import (web, admin, command line); read-only."""
+
+    list_display = ["original_name", "kind", "source", "status", "created_by", "created_at"]
+    list_filter = ["kind", "source", "status"]
+    search_fields = ["original_name", "created_by__username"]
+    list_select_related = ["created_by"]
+    readonly_fields = [field.name for field in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

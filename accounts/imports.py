@@ -75,8 +75,8 @@ def _run(job: ImportJob, *, dry_run: bool) -> ImportReport | None:
     with job.file.open("rb") as fh:
         data = fh.read()
     try:
-        table = read_table(data, job.original_name)
         resource = resource_for(job.kind, user=job.created_by, source=job.original_name)
+        table = read_table(data, job.original_name, resource.column_names())
         return resource.import_table(
             table, dry_run=dry_run, skip_errors=job.skip_errors, progress=_progress_saver(job)
         )
@@ -187,10 +187,10 @@ class ImportCommand(BaseCommand):
             "who": user or getpass.getuser(),
         }
         try:
-            table = read_table(path.read_bytes(), path.name)
             # On the command line the user is recorded, not held to a region: whoever runs
             # the command runs the server.
             resource = resource_for(self.kind, user=importer, source=source, scoped=False)
+            table = read_table(path.read_bytes(), path.name, resource.column_names())
             report = resource.import_table(
                 table,
                 dry_run=dry_run,

@@ -102,9 +102,14 @@ class ExpertFilter(RegionDisciplineMixin, django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        """Free text over the normalised search text (script-, width- and segmentation-
-        insensitive, see experts.search), or an exact reference."""
-        return experts_matching(queryset, value) | queryset.filter(ref__iexact=value.strip())
+        """An exact reference, or else free text over the normalised search text (script-,
+        width- and segmentation-insensitive, see experts.search). Not one query with OR: an
+        OR on another column would keep PostgreSQL from using the search index."""
+        ref = value.strip()
+        by_ref = queryset.filter(ref__in={ref, ref.upper()})
+        if by_ref.exists():
+            return by_ref
+        return experts_matching(queryset, value)
 
 
 class SocietyFilter(RegionDisciplineMixin, django_filters.FilterSet):

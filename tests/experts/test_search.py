@@ -114,9 +114,9 @@ def test_expert_list_query_count(n, client_for, staff_tc, django_assert_num_quer
     for _ in range(n):
         ExpertFactory(region=region("654201"), disciplines=[discipline("230"), discipline("530")])
     client = client_for(staff_tc)
-    # session, user, the chosen discipline, count, rows, their disciplines, and the region and
-    # discipline choices of the filter form
-    with django_assert_num_queries(8):
+    # session, user, the chosen discipline, is-it-a-reference, count, rows, their disciplines,
+    # and the region and discipline choices of the filter form
+    with django_assert_num_queries(9):
         response = client.get("/experts/", {"discipline": "230", "q": "精细化工"})
     assert len(response.context["page"]) == n
 

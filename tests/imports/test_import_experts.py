@@ -409,3 +409,27 @@ def test_export_then_import_changes_nothing(write_file, run_command, client_for,
             out.splitlines()[0] == f"{name}: 2 rows; 0 new, 0 updated, 2 unchanged, 0 with errors."
         )
         assert snapshot() == before
+
+
+def test_a_title_row_above_the_headers_and_annotated_headers_are_understood(
+    write_file, run_command
+):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年新疆专家信息汇总表"])
+    sheet.merge_cells("A1:J1")
+    sheet.append([])
+    sheet.append([*EXPERT_HEADERS[:9], "手机（必填）"])
+    sheet.append(expert_row("ZJ-1"))
+    path = tmp = write_file("title.xlsx", b"")
+    workbook.save(tmp)
+
+    code, out, _ = run_command("import_experts", str(path))
+
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "title.xlsx: 1 rows; 1 new, 0 updated, 0 unchanged, 0 with errors.",
+    )
+    assert Expert.objects.get().mobile == "13899912345"
