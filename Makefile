@@ -65,3 +65,4 @@ clean:
 
 bench: install
 	$(BIN)/python bench/problem_list.py
+	$(BIN)/python bench/talent_pool.py
