@@ -1,7 +1,9 @@
 """Import/export of the talent pool and the learned societies: one Resource per model, used by
 the admin, the import_* commands and the staff import pages alike."""
 
+import csv
 import re
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -28,10 +30,19 @@ from accounts.tabular import (
 from .models import Discipline, Expert, Society
 from .search import expert_index
 
+ALIASES_CSV = Path(__file__).resolve().parent / "data" / "discipline_aliases.csv"
+
+
+def discipline_aliases() -> dict[str, str]:
+    """Names people use that are not in GB/T 13745, mostly the first-level disciplines of the
+    Ministry of Education's catalogue (材料科学与工程), mapped to the closest GB/T 13745 entry."""
+    with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
+        return {row["alias"]: row["code"] for row in csv.DictReader(fh)}
+
 
 class DisciplinesWidget(ie_widgets.Widget):
-    """GB/T 13745 disciplines by code (530), name (化学工程), both (530 化学工程) or a former
-    name, several to a cell."""
+    """GB/T 13745 disciplines by code (530), name (化学工程), both (530 化学工程), a former
+    name or a common alias (experts/data/discipline_aliases.csv), several to a cell."""
 
     def __init__(self):
         super().__init__()
@@ -56,6 +67,10 @@ class DisciplinesWidget(ie_widgets.Widget):
                     names.append(name)
                     # A current name wins over another entry's former name.
                     index.setdefault(_lookup_key(name), discipline)
+            for alias, code in discipline_aliases().items():
+                if code in index:
+                    names.append(alias)
+                    index.setdefault(_lookup_key(alias), index[code])
             self._index, self._names = index, names
             self._comma_names = comma_names(names)
             self._unique = {key for key, count in counts.items() if count == 1}
@@ -142,7 +157,12 @@ class RegionScopeMixin:
         ]
 
 
-GENDER_ALIASES = {"男": Expert.Gender.MALE, "女": Expert.Gender.FEMALE}
+GENDER_ALIASES = {
+    "男": Expert.Gender.MALE,
+    "女": Expert.Gender.FEMALE,
+    "男性": Expert.Gender.MALE,
+    "女性": Expert.Gender.FEMALE,
+}
 # Exports render a choice by its first alias, so they read the same in every UI language.
 
 

@@ -117,3 +117,14 @@ def test_the_migration_loaded_the_file():
         "标准化学",
         "标准学",
     ]
+
+
+def test_every_alias_points_at_an_existing_discipline_and_is_not_a_standard_name():
+    from experts.resources import discipline_aliases
+
+    data = {row["code"]: row["name"] for row in rows()}
+    aliases = discipline_aliases()
+    assert len(aliases) >= 30
+    for alias, code in aliases.items():
+        assert code in data, alias
+        assert alias not in data.values(), alias

@@ -173,6 +173,8 @@ def test_headers_with_spaces_full_width_and_traditional_script_are_recognised(
         ("数学，航空、航天科学技术", ["110", "590"]),
         ("数学,11011", ["110", "11011"]),
         ("化學工程", ["530"]),
+        ("材料科学与工程、计算机科学与技术", ["430", "520"]),
+        ("标准化科学技术", ["41050"]),
     ],
 )
 def test_discipline_cells_by_code_name_and_separators(cell, codes, write_file, run_command):
