@@ -998,13 +998,20 @@ class TabularResource(resources.ModelResource):
 
     # -- export
 
+    def export_field(self, field, instance, **kwargs) -> str:
+        """Every export (staff pages and admin) escapes formula-like cells."""
+        return escape_formula(self.export_value(field, instance, **kwargs))
+
+    def export_value(self, field, instance, **kwargs):
+        return super().export_field(field, instance, **kwargs)
+
     def export_rows(self, queryset) -> tuple[list[str], Iterator[list[str]]]:
         fields = self.get_export_fields()
         headers = [f.column_name for f in fields]
 
         def rows():
             for instance in queryset.iterator(chunk_size=2000):
-                yield [escape_formula(self.export_field(f, instance)) for f in fields]
+                yield [self.export_field(f, instance) for f in fields]
 
         return headers, rows()
 
@@ -1094,6 +1101,33 @@ def write_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _detecting_csv():
+    from import_export.formats.base_formats import CSV
+
+    class DetectingCSV(CSV):
+        """CSV for the admin's import: read as bytes and decoded like the other imports
+        (UTF-8 with or without BOM, or GBK/GB18030), not as UTF-8 only."""
+
+        def is_binary(self):
+            return True
+
+        def get_read_mode(self):
+            return "rb"
+
+        def create_dataset(self, in_stream, **kwargs):
+            if isinstance(in_stream, bytes):
+                encoding = _detect_encoding(in_stream)
+                if not encoding:
+                    raise ValueError(_("The text is neither UTF-8 nor GBK/GB18030."))
+                in_stream = in_stream.decode(encoding)
+            return super().create_dataset(in_stream, **kwargs)
+
+    return DetectingCSV
+
+
+DetectingCSV = _detecting_csv()
+
+
 class TabularAdminMixin:
     """For ModelAdmins: django-import-export's admin import and export with our Resource,
     XLSX and CSV only. The import runs our engine (see TabularResource.import_data), which
@@ -1102,11 +1136,14 @@ class TabularAdminMixin:
     skip_admin_log = True
 
     def get_import_formats(self):
+        from import_export.formats.base_formats import XLSX
+
+        return [XLSX, DetectingCSV]
+
+    def get_export_formats(self):
         from import_export.formats.base_formats import CSV, XLSX
 
         return [XLSX, CSV]
-
-    get_export_formats = get_import_formats
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user, "source": _("admin upload")}

@@ -142,12 +142,12 @@ class ProblemResource(RegionScopeMixin, TabularResource):
     def get_queryset(self):
         return Problem.objects.select_related("enterprise", "industry", "region")
 
-    def export_field(self, field, instance, **kwargs):
+    def export_value(self, field, instance, **kwargs):
         if field.column_name == "编号":
             return instance.ref or instance.number or ""
         if field.column_name == "状态":
             return instance.get_status_display()
-        return super().export_field(field, instance, **kwargs)
+        return super().export_value(field, instance, **kwargs)
 
     def import_columns(self):
         return [f for f in super().import_columns() if f.column_name not in ("受理编号", "状态")]
@@ -274,7 +274,7 @@ class EnterpriseResource(TabularResource):
     def get_queryset(self):
         return Enterprise.objects.select_related("region", "industry")
 
-    def export_field(self, field, instance, **kwargs):
+    def export_value(self, field, instance, **kwargs):
         if field.column_name == "状态":
             return instance.get_status_display()
-        return super().export_field(field, instance, **kwargs)
+        return super().export_value(field, instance, **kwargs)

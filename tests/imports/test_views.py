@@ -249,9 +249,30 @@ def test_admin_import_runs_the_same_engine(client_for, admin_user):
     )
 
 
-def test_admin_export_uses_the_resource(client_for, admin_user):
-    ProblemFactory(ref="P-1", status=Problem.Status.ACCEPTED)
-    response = client_for(admin_user).post(
-        "/admin/problems/problem/export/", {"format": "1", "resource": "0", "export_items": []}
+def test_admin_csv_import_reads_gbk(client_for, admin_user):
+    client = client_for(admin_user)
+    data = csv_bytes(EXPERT_HEADERS, [expert_row("ZJ-9", 姓名="阿不都热合曼·买买提")], "gb18030")
+    response = client.post(
+        "/admin/experts/expert/import/",
+        {"import_file": SimpleUploadedFile("a.csv", data), "format": "1", "resource": "0"},
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200
+    assert not response.context["result"].has_errors()
+    client.post("/admin/experts/expert/process_import/", response.context["confirm_form"].initial)
+    assert Expert.objects.get().name == "阿不都热合曼·买买提"
+
+
+def test_admin_export_escapes_formulas(client_for, admin_user):
+    ExpertFactory(ref="=1+2", name="@SUM(A1)")
+    response = client_for(admin_user).post(
+        "/admin/experts/expert/export/",
+        {
+            "format": "1",
+            "resource": "0",
+            "export_items": [],
+            **{f"expertresource_{name}": "on" for name in ("ref", "name")},
+        },
+    )
+    body = response.content.decode("utf-8-sig")
+    assert "'=1+2" in body
+    assert "'@SUM(A1)" in body
