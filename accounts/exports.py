@@ -2,6 +2,7 @@
 The export takes the list page's own query string, so it holds exactly the rows on screen
 (all pages of them)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -23,18 +24,23 @@ class ExportSpec:
     visible_to: str
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # Extra arguments the list page gives its FilterSet, from the user.
+    filterset_kwargs: Callable[[object], dict] = lambda user: {}
 
     def filterset(self, request: HttpRequest):
         queryset = import_string(self.visible_to)(request.user)
         data = request.GET.copy()
         data.pop("format", None)
         filterset_class = import_string(self.filterset_class)
-        kwargs = {}
-        if self.filterset_class == "problems.filters.ProblemFilter":
-            from problems.rules import campaigns_visible_to
+        return filterset_class(data, queryset=queryset, **self.filterset_kwargs(request.user))
 
-            kwargs = {"campaigns": campaigns_visible_to(request.user), "with_drafts": False}
-        return filterset_class(data, queryset=queryset, **kwargs)
+
+def _staff_problem_filter_kwargs(user) -> dict:
+    """As on the staff problem queue (problems.views.problem_list): the user's campaigns and
+    no drafts. Exports are for staff only (problems.list_problems)."""
+    from problems.rules import campaigns_visible_to
+
+    return {"campaigns": campaigns_visible_to(user), "with_drafts": False}
 
 
 EXPORTS = {
@@ -60,6 +66,7 @@ EXPORTS = {
         filterset_class="problems.filters.ProblemFilter",
         visible_to="problems.rules.problems_visible_to",
         select_related=("enterprise", "industry", "region"),
+        filterset_kwargs=_staff_problem_filter_kwargs,
     ),
     "enterprises": ExportSpec(
         permission="problems.list_enterprises",

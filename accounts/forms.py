@@ -107,7 +107,19 @@ class EnterpriseRegistrationForm(AccountFieldsMixin, forms.ModelForm):
         return code
 
 
-class ExpertRegistrationForm(AccountFieldsMixin, forms.ModelForm):
+class ExpertContactMixin:
+    """Email in lower case; a mobile number without spaces, dashes or +86, then validated."""
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean_mobile(self):
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+
+class ExpertRegistrationForm(AccountFieldsMixin, ExpertContactMixin, forms.ModelForm):
     region = region_field(label=_("Region"))
 
     class Meta:
@@ -123,14 +135,6 @@ class ExpertRegistrationForm(AccountFieldsMixin, forms.ModelForm):
             "mobile",
         ]
         widgets = {"research_directions": forms.Textarea(attrs={"rows": 4})}
-
-    def clean_email(self):
-        return normalize_email(self.cleaned_data["email"])
-
-    def clean_mobile(self):
-        mobile = normalize_mobile(self.cleaned_data["mobile"])
-        validate_mobile(mobile)
-        return mobile
 
 
 class ImportUploadForm(forms.Form):

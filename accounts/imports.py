@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import getpass
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from problems.services import DomainError
 
 from .models import ImportJob, User
 from .tabular import ImportReport, TableError, TabularResource, read_table
@@ -30,7 +31,7 @@ def resource_for(
     return import_string(RESOURCES[kind])(user=user, source=source, scoped=scoped)
 
 
-def may_import(user: User, kind: str) -> bool:
+def may_import(user: User) -> bool:
     """Staff and platform admins; the resource itself keeps regional staff to their region."""
     return user.is_authenticated and (user.is_platform_admin or user.is_cast_staff)
 
@@ -39,7 +40,7 @@ def template_workbook(kind: str) -> bytes:
     from .tabular import write_xlsx
 
     resource = resource_for(kind)
-    headers = [f.column_name for f in resource.import_columns()]
+    headers = resource.column_names()
     notes = [(_("Column"), _("How to fill it in")), *resource.template_notes()]
     notes += [
         ("", ""),
@@ -47,6 +48,22 @@ def template_workbook(kind: str) -> bytes:
         (_("Several values"), _("Separate them with ；, ;, 、 or a comma.")),
     ]
     return write_xlsx(headers, [resource.template_example], notes=notes, title=_("data"))
+
+
+def import_job_record(
+    *, kind: str, name: str, source: str, report: ImportReport, by: User | None
+) -> ImportJob:
+    """Record an import that ran outside the staff flow (command line, admin)."""
+    return ImportJob.objects.create(
+        kind=kind,
+        original_name=name[:200],
+        source=source,
+        status=ImportJob.Status.DONE,
+        skip_errors=report.skip_errors,
+        report=report.as_dict(),
+        created_by=by,
+        finished_at=timezone.now(),
+    )
 
 
 # --- the staff flow ------------------------------------------------------------------------
@@ -104,8 +121,6 @@ def import_job_confirm(job: ImportJob, *, by: User, skip_errors: bool) -> Import
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.CHECKED:
-            from problems.services import DomainError
-
             raise DomainError(_("This import is not waiting for confirmation."))
         job.status, job.confirmed_at = ImportJob.Status.IMPORTING, timezone.now()
         job.skip_errors = skip_errors
@@ -138,8 +153,10 @@ def import_job_cancel(job: ImportJob, *, by: User) -> ImportJob:
 
 
 class ProgressBar:
-    def __init__(self, stream=None, width: int = 30):
-        self.stream, self.width, self.last = stream or sys.stderr, width, -1
+    """A one-line bar redrawn with \r on a management command's OutputWrapper."""
+
+    def __init__(self, stream, width: int = 30):
+        self.stream, self.width, self.last = stream, width, -1
 
     def __call__(self, done: int, total: int) -> None:
         percent = 100 * done // total if total else 100
@@ -148,9 +165,9 @@ class ProgressBar:
         self.last = percent
         filled = self.width * percent // 100
         bar = "█" * filled + "·" * (self.width - filled)
-        self.stream.write(f"\r{bar} {percent:3d}% {done}/{total}")
-        if percent == 100:
-            self.stream.write("\n")
+        line = f"\r{bar} {percent:3d}% {done}/{total}"
+        # Plain text: stderr's default style on a terminal is the error colour.
+        self.stream.write(line, style_func=str, ending="\n" if percent == 100 else "")
         self.stream.flush()
 
 
@@ -195,22 +212,15 @@ class ImportCommand(BaseCommand):
                 table,
                 dry_run=dry_run,
                 skip_errors=skip_errors,
-                progress=None if no_progress else ProgressBar(self.stderr._out),
+                progress=None if no_progress else ProgressBar(self.stderr),
             )
         except TableError as error:
             raise CommandError(str(error)) from None
         for line in report.lines():
             self.stdout.write(line)
         if report.written:
-            ImportJob.objects.create(
-                kind=self.kind,
-                original_name=path.name[:200],
-                source="cli",
-                status=ImportJob.Status.DONE,
-                skip_errors=skip_errors,
-                report=report.as_dict(),
-                created_by=importer,
-                finished_at=timezone.now(),
+            import_job_record(
+                kind=self.kind, name=path.name, source="cli", report=report, by=importer
             )
         if report.errors and not report.written and not dry_run:
             raise CommandError(report.outcome())

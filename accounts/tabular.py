@@ -28,12 +28,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export import widgets as ie_widgets
+from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from .models import Region
@@ -91,31 +92,26 @@ def cell_text(value: Any) -> str:
     return text
 
 
-def _detect_encoding(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+def decode_text(data: bytes) -> str | None:
+    """Bytes of a text file in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
+    text") or GBK/GB18030, as text; None if it is none of them."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        return ""
+        return data.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _rows_from_csv(data: bytes, filename: str) -> Iterator[list[Any]]:
-    encoding = _detect_encoding(data)
-    if not encoding:
+    text = decode_text(data)
+    if text is None:
         raise TableError(
             _("%(file)s: the text is neither UTF-8 nor GBK/GB18030; save it as “CSV UTF-8”.")
             % {"file": filename}
         )
-    text = data.decode(encoding)
     if "\x00" in text:
         raise TableError(_("%(file)s is not a text CSV file.") % {"file": filename})
     first_line = text.split("\n", 1)[0]
@@ -232,11 +228,10 @@ def comma_names(known: Iterable[str]) -> list[str]:
     return sorted((value for value in known if "、" in value), key=len, reverse=True)
 
 
-def split_values(text: str, known: Iterable[str] = (), *, with_comma: list[str] | None = None):
+def split_values(text: str, with_comma: list[str] = ()) -> list[str]:
     """Split a multi-valued cell on ； ; , ， 、 and line breaks, except where a known value
-    itself contains 、 (畜牧、兽医科学): those are matched before splitting on 、."""
-    if with_comma is None:
-        with_comma = comma_names(known)
+    itself contains 、 (畜牧、兽医科学; `with_comma` from comma_names): those are matched
+    before splitting on 、."""
     values: list[str] = []
     for part in SEPARATORS.split(text):
         part = part.strip()
@@ -349,17 +344,14 @@ class RegionIndex:
                 return code
         return None
 
-    def find_cached(self, text: str) -> Region | None:
-        if text not in self._found:
-            self._found[text] = self.find(text)
-        return self._found[text]
-
     def find(self, text: str) -> Region | None:
         text = cell_text(text)
-        code = re.match(r"^(\d{6})(?!\d)", text)
-        if code:
-            return self.by_code.get(code.group(1))
-        return self._find(_lookup_key(text), "")
+        if text not in self._found:  # a pool repeats the same few dozen cells
+            code = re.match(r"^(\d{6})(?!\d)", text)
+            self._found[text] = (
+                self.by_code.get(code.group(1)) if code else self._find(_lookup_key(text), "")
+            )
+        return self._found[text]
 
     def _find(self, key: str, within: str) -> Region | None:
         if not key:
@@ -521,7 +513,7 @@ class RegionWidget(ie_widgets.Widget):
             if self.required:
                 raise CellError(_("This column is required."))
             return None
-        region = self.index.find_cached(text)
+        region = self.index.find(text)
         if region is None:
             raise CellError(
                 _("Unknown region: give a GB/T 2260 code (654000) or a name (伊犁哈萨克自治州).")
@@ -569,10 +561,6 @@ class ImportReport:
     @property
     def error_rows(self) -> int:
         return len({error.row for error in self.errors})
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def summary(self) -> str:
         return _(
@@ -645,6 +633,28 @@ class PendingRow:
 Progress = Callable[[int, int], None]
 
 
+class RegionScopeMixin:
+    """For resources of records with a region: staff importing through the web are held to
+    their own region; the command line (scoped=False) is not."""
+
+    def check_row(self, pending: PendingRow) -> list[tuple[str, str]]:
+        region = pending.values.get("region")
+        if not self.scoped or region is None or self.user.in_scope(region):
+            return []
+        return [("所在地区", _("This region is outside your area."))]
+
+    def check_existing(self, pending: PendingRow) -> list[tuple[str, str]]:
+        if not self.scoped or self.user.in_scope(pending.instance.region_id):
+            return []
+        return [
+            (
+                self.key_column,
+                _("%(ref)s exists and belongs to another region; it can't be updated here.")
+                % {"ref": pending.key},
+            )
+        ]
+
+
 class TabularResource(resources.ModelResource):
     """Base of our resources: import-export fields and widgets for parsing and exporting,
     plus the bulk, all-or-nothing import described in this module's docstring."""
@@ -653,7 +663,6 @@ class TabularResource(resources.ModelResource):
     key_attribute = "ref"
     key_column = "编号"
     template_example: list[str] = []
-    template_notes: list[tuple[str, str]] = []
 
     def __init__(self, *, user=None, source: str = "", scoped: bool = True, **kwargs):
         super().__init__(**kwargs)
@@ -680,7 +689,7 @@ class TabularResource(resources.ModelResource):
     def is_m2m(self, attribute: str) -> bool:
         try:
             model_field = self._meta.model._meta.get_field(attribute)
-        except Exception:
+        except FieldDoesNotExist:  # a path such as enterprise__name
             return False
         return model_field.many_to_many
 
@@ -692,8 +701,9 @@ class TabularResource(resources.ModelResource):
         """Checks against the record a row would update (e.g. the importer's region)."""
         return []
 
-    def describe(self, values: dict[str, Any]) -> str:
-        return str(values.get("name") or values.get("title") or "")
+    def template_notes(self) -> list[tuple[str, str]]:
+        """(column, how to fill it in) rows for the template's notes sheet."""
+        return []
 
     def existing(self, keys: list[str]) -> dict[str, models.Model]:
         model = self._meta.model
@@ -916,7 +926,6 @@ class TabularResource(resources.ModelResource):
             return report
         with transaction.atomic():
             self.write(creates, updates)
-            self.after_write(creates, updates)
         report.written = True
         if len(creates) + len(updates) >= ANALYZE_AFTER:
             self.analyze()
@@ -938,9 +947,6 @@ class TabularResource(resources.ModelResource):
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
-    def after_write(self, creates: list[PendingRow], updates: list[PendingRow]) -> None:
-        """Side effects inside the import's transaction (history rows)."""
 
     # -- django-import-export's entry point (the admin's import) runs the same engine
 
@@ -981,16 +987,10 @@ class TabularResource(resources.ModelResource):
                 result.append_row_result(row_result)
                 result.increment_row_result_total(row_result)
         if report.written and self.kind:
-            from .models import ImportJob
+            from .imports import import_job_record
 
-            ImportJob.objects.create(
-                kind=self.kind,
-                original_name=self.source[:200],
-                source="admin",
-                status=ImportJob.Status.DONE,
-                report=report.as_dict(),
-                created_by=self.user,
-                finished_at=timezone.now(),
+            import_job_record(
+                kind=self.kind, name=self.source, source="admin", report=report, by=self.user
             )
         if report.errors and dry_run is False:
             result.append_base_error(self.get_error_result_class()(TableError(report.outcome())))
@@ -1101,31 +1101,23 @@ def write_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _detecting_csv():
-    from import_export.formats.base_formats import CSV
+class DetectingCSV(base_formats.CSV):
+    """CSV for the admin's import: read as bytes and decoded like the other imports
+    (UTF-8 with or without BOM, or GBK/GB18030), not as UTF-8 only."""
 
-    class DetectingCSV(CSV):
-        """CSV for the admin's import: read as bytes and decoded like the other imports
-        (UTF-8 with or without BOM, or GBK/GB18030), not as UTF-8 only."""
+    def is_binary(self):
+        return True
 
-        def is_binary(self):
-            return True
+    def get_read_mode(self):
+        return "rb"
 
-        def get_read_mode(self):
-            return "rb"
-
-        def create_dataset(self, in_stream, **kwargs):
-            if isinstance(in_stream, bytes):
-                encoding = _detect_encoding(in_stream)
-                if not encoding:
-                    raise ValueError(_("The text is neither UTF-8 nor GBK/GB18030."))
-                in_stream = in_stream.decode(encoding)
-            return super().create_dataset(in_stream, **kwargs)
-
-    return DetectingCSV
-
-
-DetectingCSV = _detecting_csv()
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            text = decode_text(in_stream)
+            if text is None:
+                raise ValueError(_("The text is neither UTF-8 nor GBK/GB18030."))
+            in_stream = text
+        return super().create_dataset(in_stream, **kwargs)
 
 
 class TabularAdminMixin:
@@ -1136,14 +1128,10 @@ class TabularAdminMixin:
     skip_admin_log = True
 
     def get_import_formats(self):
-        from import_export.formats.base_formats import XLSX
-
-        return [XLSX, DetectingCSV]
+        return [base_formats.XLSX, DetectingCSV]
 
     def get_export_formats(self):
-        from import_export.formats.base_formats import CSV, XLSX
-
-        return [XLSX, CSV]
+        return [base_formats.XLSX, base_formats.CSV]
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user, "source": _("admin upload")}

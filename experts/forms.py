@@ -2,11 +2,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import region_field
+from accounts.forms import ExpertContactMixin, region_field
 from problems.validators import normalize_credit_code, validate_credit_code
 
 from .models import DeclaredConflict, Discipline, Expert, Society
-from .validators import normalize_email, normalize_mobile, validate_mobile
+from .validators import normalize_email
 
 MAX_ASSIGNMENTS = 20
 
@@ -21,7 +21,7 @@ def disciplines_field() -> forms.ModelMultipleChoiceField:
     )
 
 
-class ExpertProfileForm(forms.ModelForm):
+class ExpertProfileForm(ExpertContactMixin, forms.ModelForm):
     """The expert's profile, for the expert themselves and for staff of their region. Which
     name and employer changes apply at once is the service's business, not the form's."""
 
@@ -55,14 +55,6 @@ class ExpertProfileForm(forms.ModelForm):
         field = self.fields["max_assignments"]
         field.validators += [MinValueValidator(1), MaxValueValidator(MAX_ASSIGNMENTS)]
         field.widget.attrs.update(min=1, max=MAX_ASSIGNMENTS)
-
-    def clean_email(self):
-        return normalize_email(self.cleaned_data["email"])
-
-    def clean_mobile(self):
-        mobile = normalize_mobile(self.cleaned_data["mobile"])
-        validate_mobile(mobile)
-        return mobile
 
 
 class ChangeDecisionForm(forms.Form):

@@ -4,7 +4,6 @@ the admin, the import_* commands and the staff import pages alike."""
 import csv
 import re
 from pathlib import Path
-from typing import Any
 
 from django.utils.translation import gettext as _
 from import_export import fields
@@ -18,6 +17,7 @@ from accounts.tabular import (
     LinesWidget,
     MobileWidget,
     PendingRow,
+    RegionScopeMixin,
     RegionWidget,
     TabularResource,
     TextWidget,
@@ -78,7 +78,7 @@ class DisciplinesWidget(ie_widgets.Widget):
 
     def find(self, token: str) -> Discipline | None:
         index = self.index()
-        match = re.match(r"^(\d{3}(?:\d{2})?)(?!\d)\s*(.*)$", token)
+        match = re.match(r"^(\d{3}(?:\d{2})?)(?!\d)", token)  # "530" or "530 化学工程"
         if match:
             return index.get(match.group(1))
         return index.get(_lookup_key(token))
@@ -91,7 +91,7 @@ class DisciplinesWidget(ie_widgets.Widget):
             return self._cleaned[text]
         self.index()
         found, unknown = [], []
-        for token in split_values(text, with_comma=self._comma_names):
+        for token in split_values(text, self._comma_names):
             discipline = self.find(token)
             if discipline is None:
                 unknown.append(token)
@@ -132,29 +132,6 @@ class ExpertRefsWidget(ie_widgets.Widget):
 
     def render(self, value, obj=None, **kwargs) -> str:
         return "" if value is None else "；".join(expert.ref for expert in value.all())
-
-
-class RegionScopeMixin:
-    """Staff import only into their own region; the command line (no user) is unrestricted."""
-
-    def region_faults(self, region, column: str = "所在地区") -> list[tuple[str, str]]:
-        if not self.scoped or region is None or self.user.in_scope(region):
-            return []
-        return [(column, _("This region is outside your area."))]
-
-    def check_row(self, pending: PendingRow) -> list[tuple[str, str]]:
-        return self.region_faults(pending.values.get("region"))
-
-    def check_existing(self, pending: PendingRow) -> list[tuple[str, str]]:
-        if not self.scoped or self.user.in_scope(pending.instance.region_id):
-            return []
-        return [
-            (
-                self.key_column,
-                _("%(ref)s exists and belongs to another region; it can't be updated here.")
-                % {"ref": pending.key},
-            )
-        ]
 
 
 GENDER_ALIASES = {
@@ -243,9 +220,6 @@ class ExpertResource(RegionScopeMixin, TabularResource):
     def denormalised_fields(self) -> list[str]:
         return ["search_text"]
 
-    def describe(self, values: dict[str, Any]) -> str:
-        return str(values.get("name", ""))
-
 
 SOCIETY_LEVEL_ALIASES = {
     "自治区学会": Society.Level.REGION,
@@ -318,11 +292,15 @@ class SocietyResource(RegionScopeMixin, TabularResource):
     def get_queryset(self):
         return Society.objects.select_related("region").prefetch_related("disciplines", "members")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._names: dict[str, str] | None = None  # society name -> ref, loaded on first row
+        self._names_in_file: dict[str, str] = {}
+
     def check_row(self, pending: PendingRow) -> list[tuple[str, str]]:
         faults = super().check_row(pending)
-        if not hasattr(self, "_names"):
+        if self._names is None:
             self._names = dict(Society.objects.values_list("name", "ref"))
-            self._names_in_file: dict[str, str] = {}
         name = pending.values.get("name")
         if name:
             owner = self._names.get(name)

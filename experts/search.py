@@ -73,17 +73,3 @@ def experts_matching(queryset: QuerySet[Expert], query: str) -> QuerySet[Expert]
         tsquery = " & ".join(dict.fromkeys(grams))
         queryset = queryset.filter(TsMatch(F("search_text"), Value(tsquery)))
     return queryset
-
-
-def reindex_experts(queryset: QuerySet[Expert] | None = None, batch_size: int = 2000) -> int:
-    """Recompute the search text of many experts (after a change to normalisation)."""
-    queryset = queryset if queryset is not None else Expert.objects.all()
-    count, batch = 0, []
-    for expert in queryset.only("pk", "name", "employer", "title", "research_directions"):
-        batch.append(expert_index(expert))
-        if len(batch) >= batch_size:
-            count += Expert.objects.bulk_update(batch, ["search_text"])
-            batch = []
-    if batch:
-        count += Expert.objects.bulk_update(batch, ["search_text"])
-    return count

@@ -11,19 +11,20 @@ from import_export import fields
 from import_export import widgets as ie_widgets
 
 from accounts.tabular import (
+    CHUNK,
     CellError,
     ChoiceWidget,
     PendingRow,
+    RegionScopeMixin,
     RegionWidget,
     TabularResource,
     TextWidget,
     _lookup_key,
     cell_text,
 )
-from experts.resources import RegionScopeMixin
 
 from .models import Category, Enterprise, Industry, Problem, ProblemEvent
-from .services import sequence_next
+from .services import problem_number_allocate
 
 
 class IndustryWidget(ie_widgets.Widget):
@@ -149,16 +150,10 @@ class ProblemResource(RegionScopeMixin, TabularResource):
             return instance.get_status_display()
         return super().export_value(field, instance, **kwargs)
 
-    def import_columns(self):
-        return [f for f in super().import_columns() if f.column_name not in ("受理编号", "状态")]
-
-    def is_m2m(self, attribute: str) -> bool:
-        return False
-
     def existing(self, keys: list[str]) -> dict[str, Problem]:
         found: dict[str, Problem] = {}
-        for start in range(0, len(keys), 900):
-            chunk = keys[start : start + 900]
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
             queryset = Problem.objects.filter(Q(ref__in=chunk) | Q(number__in=chunk))
             for problem in queryset.select_related("enterprise"):
                 # An exported file carries the 受理编号 of problems that have no 编号 of their
@@ -190,7 +185,7 @@ class ProblemResource(RegionScopeMixin, TabularResource):
                 region=values["region"],
                 category=values.get("category") or Category.OTHER,
                 status=Problem.Status.ACCEPTED,
-                number=f"KBZ-{year}-{sequence_next(f'KBZ-{year}'):04d}",
+                number=problem_number_allocate(year),
                 submitted_at=now,
                 created_by=self.user,
                 created_at=now,
