@@ -422,8 +422,11 @@ class LinesWidget(TextWidget):
 class ChoiceWidget(ie_widgets.Widget):
     """A choice given by its label, its code or an alias (男/女, M/F)."""
 
-    def __init__(self, choices, *, aliases: dict[str, str] | None = None, required=False):
+    def __init__(
+        self, choices, *, aliases: dict[str, str] | None = None, required=False, default=""
+    ):
         super().__init__()
+        self.default = default
         self.choices = dict(choices)
         self.lookup = {_lookup_key(str(label)): code for code, label in self.choices.items()}
         self.lookup.update({_lookup_key(code): code for code in self.choices})
@@ -436,7 +439,7 @@ class ChoiceWidget(ie_widgets.Widget):
         if not text:
             if self.required:
                 raise CellError(_("This column is required."))
-            return ""
+            return self.default
         code = self.lookup.get(_lookup_key(text))
         if code is None:
             allowed = "、".join(str(label) for label in self.choices.values())

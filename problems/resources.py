@@ -93,7 +93,9 @@ class ProblemResource(RegionScopeMixin, TabularResource):
     expected_goal = fields.Field("expected_goal", "期望目标", widget=TextWidget(max_length=5000))
     region = fields.Field("region", "所在地区", widget=RegionWidget())
     category = fields.Field(
-        "category", "难题类别", widget=ChoiceWidget(Category.choices, aliases=CATEGORY_ALIASES)
+        "category",
+        "难题类别",
+        widget=ChoiceWidget(Category.choices, aliases=CATEGORY_ALIASES, default=Category.OTHER),
     )
     number = fields.Field("number", "受理编号", widget=TextWidget(), readonly=True)
     status = fields.Field("status", "状态", widget=TextWidget(), readonly=True)
@@ -183,7 +185,7 @@ class ProblemResource(RegionScopeMixin, TabularResource):
                 expected_goal=values.get("expected_goal", ""),
                 industry=values["industry"],
                 region=values["region"],
-                category=values.get("category") or Category.OTHER,
+                category=values.get("category", Category.OTHER),
                 status=Problem.Status.ACCEPTED,
                 number=problem_number_allocate(year),
                 submitted_at=now,
@@ -209,7 +211,7 @@ class ProblemResource(RegionScopeMixin, TabularResource):
                 if attribute == "enterprise__name":
                     problem.enterprise = self._enterprise(enterprises, values)
                 else:
-                    setattr(problem, attribute, values[attribute] or getattr(problem, attribute))
+                    setattr(problem, attribute, values[attribute])
             problem.save()
             columns = [
                 f.column_name for f in self.import_columns() if f.attribute in pending.changed

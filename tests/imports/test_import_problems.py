@@ -93,3 +93,28 @@ def test_exported_problems_without_ref_reimport_by_number(
         "export.xlsx: 1 rows; 0 new, 0 updated, 1 unchanged, 0 with errors."
     )
     assert out.splitlines()[1] == "Ignored columns: 受理编号、状态"
+
+
+def test_reimport_with_an_emptied_optional_cell_clears_it(write_file, run_command):
+    path = write_file("p.csv", csv_bytes(HEADERS, [row("HB-1")]))
+    run_command("import_problems", str(path))
+    path = write_file("q.csv", csv_bytes(HEADERS, [row("HB-1", 期望目标="")]))
+
+    code, out, _ = run_command("import_problems", str(path))
+
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "q.csv: 1 rows; 0 new, 1 updated, 0 unchanged, 0 with errors.",
+    )
+    assert Problem.objects.get(ref="HB-1").expected_goal == ""
+
+
+def test_an_empty_category_means_other(write_file, run_command):
+    headers = [*HEADERS, "难题类别"]
+    path = write_file("p.csv", csv_bytes(headers, [[*row("HB-1"), "关键材料"]]))
+    run_command("import_problems", str(path))
+    path = write_file("q.csv", csv_bytes(headers, [[*row("HB-1"), ""]]))
+
+    code, _out, _ = run_command("import_problems", str(path))
+
+    assert (code, Problem.objects.get(ref="HB-1").category) == (0, "other")
