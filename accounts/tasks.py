@@ -1,14 +1,21 @@
-"""Background work for imports. Thin: ids in, services do the work. Without a broker
+"""Background work for imports and e-mail. Thin: ids in, services do the work. Without a broker
 (the embedded default) Celery runs them at once, inside the request."""
 
 import logging
 
 from celery import shared_task
+from django.core.mail import send_mail
 
 from .imports import import_job_apply, import_job_check
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_task(to: str, subject: str, body: str) -> None:
+    """Send one plain-text e-mail; SMTP outages (OSError family) are retried with backoff."""
+    send_mail(subject, body, None, [to])
 
 
 @shared_task(acks_late=True)

@@ -93,3 +93,16 @@ rules.add_perm("experts.change_society", staff_of_region | (is_society_admin & a
 # A society's name and region are its identity towards the CAST; only staff change them.
 rules.add_perm("experts.rename_society", staff_of_region)
 rules.add_perm("experts.manage_members", staff_of_region | (is_society_admin & administers))
+
+
+# --- matching and assignment ------------------------------------------------------------------
+# Staff match and assign the problems of their region; the expert sees their own invitations.
+
+
+@rules.predicate
+def is_problem_of_region(user, problem) -> bool:
+    return problem is not None and user.in_scope(problem.region_id)
+
+
+rules.add_perm("experts.match_problem", is_platform_admin | (is_cast_staff & is_problem_of_region))
+rules.add_perm("experts.manage_proposals", is_platform_admin | is_cast_staff)

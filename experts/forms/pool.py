@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import ExpertContactMixin, region_field
 from problems.validators import normalize_credit_code, validate_credit_code
 
-from .models import DeclaredConflict, Discipline, Expert, Society
-from .validators import normalize_email
+from ..models import DeclaredConflict, Discipline, Expert, Society
+from ..validators import normalize_email
 
 MAX_ASSIGNMENTS = 20
 

@@ -17,9 +17,9 @@ from accounts.models import User
 from problems.services import DomainError, sequence_next
 from problems.validators import normalize_credit_code
 
-from .models import DeclaredConflict, Discipline, Expert, ProfileChange, Society, SocietyEvent
-from .search import expert_index
-from .validators import normalize_email, normalize_mobile
+from ..models import DeclaredConflict, Discipline, Expert, ProfileChange, Society, SocietyEvent
+from ..search import expert_index
+from ..validators import normalize_email, normalize_mobile
 
 # --- experts --------------------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ from accounts.listing import filtered_page
 from accounts.rules import is_expert, is_society_admin
 from problems.services import DomainError
 
-from . import services
-from .filters import ExpertFilter, SocietyFilter
-from .forms import ChangeDecisionForm, ConflictForm, ExpertProfileForm, MemberAddForm, SocietyForm
-from .models import DeclaredConflict, Expert, ProfileChange, Society
-from .rules import Membership, experts_visible_to, societies_visible_to
-from .search import experts_matching
+from .. import services
+from ..filters import ExpertFilter, SocietyFilter
+from ..forms import ChangeDecisionForm, ConflictForm, ExpertProfileForm, MemberAddForm, SocietyForm
+from ..models import DeclaredConflict, Expert, ProfileChange, Society
+from ..rules import Membership, experts_visible_to, societies_visible_to
+from ..search import experts_matching
 
 # How many candidates the member search offers; people refine the words rather than page.
 CANDIDATES = 20

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Region
 
-from .validators import normalize_email, validate_mobile
+from ..validators import normalize_email, validate_mobile
 
 
 class Discipline(models.Model):

@@ -1,0 +1,17 @@
+from .pool import (
+    ChangeDecisionForm,
+    ConflictForm,
+    ExpertProfileForm,
+    ExpertRefField,
+    MemberAddForm,
+    SocietyForm,
+)
+
+__all__ = [
+    "ChangeDecisionForm",
+    "ConflictForm",
+    "ExpertProfileForm",
+    "ExpertRefField",
+    "MemberAddForm",
+    "SocietyForm",
+]

@@ -1,0 +1,41 @@
+from .assignments import (
+    Assignment,
+    AssignmentEvent,
+    Delegation,
+    DelegationEvent,
+    ProblemBrief,
+    ProblemConflict,
+    Proposal,
+    ProposalItem,
+    Reminder,
+    Review,
+    ReviewAttachment,
+)
+from .pool import (
+    DeclaredConflict,
+    Discipline,
+    Expert,
+    ProfileChange,
+    Society,
+    SocietyEvent,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentEvent",
+    "DeclaredConflict",
+    "Delegation",
+    "DelegationEvent",
+    "Discipline",
+    "Expert",
+    "ProblemBrief",
+    "ProblemConflict",
+    "ProfileChange",
+    "Proposal",
+    "ProposalItem",
+    "Reminder",
+    "Review",
+    "ReviewAttachment",
+    "Society",
+    "SocietyEvent",
+]
