@@ -1,0 +1,157 @@
+"""Matching experts and societies to problems.
+
+`engine` ranks over plain records (pure functions and arrays, no ORM); `conflicts` holds the
+conflict-of-interest rules over plain facts; `pool` reads both from the database and keeps
+one index per process; this module is the API the views, commands and services use."""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from problems.models import Problem
+
+from ..models import Expert, Society
+from .conflicts import ProblemFacts, hard_conflicts, likely_conflicts
+from .engine import Ranked
+from .facts import experts_facts, problem_facts
+from .pool import pool_index, problem_record
+
+__all__ = [
+    "SocietySuggestion",
+    "Suggestion",
+    "candidates_for",
+    "suggest_experts",
+    "suggest_societies",
+]
+
+
+@dataclass
+class Suggestion:
+    expert_id: int
+    expert_ref: str
+    score: float
+    reasons: list[str]
+    flags: list[str]
+    terms: list[str] = field(default_factory=list)
+    disciplines: list[str] = field(default_factory=list)
+    load: int = 0
+    capacity: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "expert": self.expert_ref,
+            "score": round(self.score, 4),
+            "reasons": self.reasons,
+            "flags": self.flags,
+        }
+
+
+@dataclass
+class SocietySuggestion:
+    society_id: int
+    society_ref: str
+    score: float
+    reasons: list[str]
+
+
+def _explain(ranked: Ranked, expert, names, region_names, load, capacity) -> list[str]:
+    reasons = []
+    if ranked.terms:
+        reasons.append(_("Matched terms: %s") % "、".join(ranked.terms))
+    if ranked.disciplines:
+        reasons.append(
+            _("Disciplines: %s") % "、".join(names.get(c, c) for c in ranked.disciplines)
+        )
+    region = region_names.get(expert.region, expert.region)
+    if ranked.same_region:
+        reasons.append(_("Region: %s (same prefecture as the problem)") % region)
+    elif region:
+        reasons.append(_("Region: %s") % region)
+    reasons.append(_("Current load: %(load)d of %(max)d") % {"load": load, "max": capacity})
+    return reasons
+
+
+def _rank(problem: Problem, about: ProblemFacts, *, top: int, allowed=None) -> list[Suggestion]:
+    from accounts.models import Region
+
+    from ..services.assignments import expert_loads
+
+    index = pool_index()
+    record = problem_record(problem)
+    limit = top * 2 + 10
+    while True:
+        ranked = index.rank(record, limit=limit, allowed=allowed)
+        ids = [index.experts[r.index].id for r in ranked]
+        facts = experts_facts(ids)
+        kept = [r for r in ranked if not hard_conflicts(facts[index.experts[r.index].id], about)][
+            :top
+        ]
+        if len(kept) >= top or len(ranked) < limit:
+            break
+        limit *= 4
+    kept_ids = [index.experts[r.index].id for r in kept]
+    loads = expert_loads(kept_ids)
+    limits, accepting = {}, {}
+    for pk, most, is_accepting in Expert.objects.filter(pk__in=kept_ids).values_list(
+        "pk", "max_assignments", "accepting"
+    ):
+        limits[pk], accepting[pk] = most, is_accepting
+    region_codes = {index.experts[r.index].region for r in kept}
+    region_names = dict(Region.objects.filter(code__in=region_codes).values_list("code", "name"))
+    names = index.taxonomy.names
+    suggestions = []
+    for r in kept:
+        expert = index.experts[r.index]
+        load, most = loads.get(expert.id, 0), limits.get(expert.id, 0)
+        suggestions.append(
+            Suggestion(
+                expert_id=expert.id,
+                expert_ref=expert.ref,
+                score=r.score,
+                reasons=_explain(r, expert, names, region_names, load, most),
+                flags=likely_conflicts(facts[expert.id], about),
+                terms=r.terms,
+                disciplines=[names.get(c, c) for c in r.disciplines],
+                load=load,
+                capacity=max(0, most - load) if accepting.get(expert.id) else 0,
+            )
+        )
+    return suggestions
+
+
+def suggest_experts(
+    problem: Problem, *, top: int = 20, expert_ids: Collection[int] | None = None
+) -> list[Suggestion]:
+    """The best experts for a problem, best first, each with reasons; experts with a hard
+    conflict of interest are never included, likely conflicts carry `flags`."""
+    return _rank(problem, problem_facts(problem), top=top, allowed=expert_ids)
+
+
+def candidates_for(problems: Sequence[Problem], *, per_problem: int = 30) -> dict:
+    return {p.pk: _rank(p, problem_facts(p), top=per_problem) for p in problems}
+
+
+def suggest_societies(problem: Problem, *, top: int = 10) -> list[SocietySuggestion]:
+    """Societies whose disciplines fit the problem and whose members know the subject."""
+    index = pool_index()
+    record = problem_record(problem)
+    ranked = index.rank(record, limit=200)
+    scores = {index.experts[r.index].id: r.score for r in ranked}
+    member_names = dict(Expert.objects.filter(pk__in=list(scores)).values_list("pk", "name"))
+    names = index.taxonomy.names
+    results = []
+    for society, score, codes, members in index.rank_societies(record, scores, top=top):
+        reasons = []
+        if codes:
+            reasons.append(_("Disciplines: %s") % "、".join(names.get(c, c) for c in codes))
+        if members:
+            reasons.append(
+                _("Members who match: %s") % "、".join(member_names.get(m, "") for m in members)
+            )
+        results.append(SocietySuggestion(society.id, society.ref, score, reasons))
+    return results
+
+
+def society_objects(suggestions: list[SocietySuggestion]) -> dict[int, Society]:
+    return Society.objects.in_bulk([s.society_id for s in suggestions])
