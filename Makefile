@@ -8,7 +8,7 @@ DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext chromiu
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test lint fmt migrate seed messages bench clean
+.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean
 
 install: system-packages $(STAMP)
 
@@ -66,3 +66,10 @@ clean:
 bench: install
 	$(BIN)/python bench/problem_list.py
 	$(BIN)/python bench/talent_pool.py
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/bulk_assign.py
+	$(BIN)/python bench/match_eval.py
+
+# The matcher's quality on the labelled set in bench/match_eval/, beside plain BM25.
+eval: install
+	$(BIN)/python bench/match_eval.py --per-problem

@@ -29,6 +29,7 @@ from accounts.tabular import (
 
 from .models import Discipline, Expert, Society
 from .search import expert_index
+from .text import normalize
 
 ALIASES_CSV = Path(__file__).resolve().parent / "data" / "discipline_aliases.csv"
 
@@ -91,7 +92,8 @@ class DisciplinesWidget(ie_widgets.Widget):
             return self._cleaned[text]
         self.index()
         found, unknown = [], []
-        for token in split_values(text, self._comma_names):
+        # Split the Simplified form, so 石油、天然氣… finds the name that contains 、.
+        for token in split_values(normalize(text), self._comma_names):
             discipline = self.find(token)
             if discipline is None:
                 unknown.append(token)

@@ -24,6 +24,8 @@ _CJK_RUN = re.compile(rf"[{CJK}]+")
 
 SUBWORD_WEIGHT = 0.5
 SINGLE_CHAR_WEIGHT = 0.3
+# A word this frequent in general Chinese (jieba's counts) weighs half in a query.
+GENERAL_FREQ_SCALE = 3000
 
 
 @lru_cache(maxsize=1)
@@ -48,18 +50,33 @@ class Analyzer:
         jieba.setLogLevel(60)
         self.jieba = jieba.Tokenizer()
         self.jieba.initialize()
+        # General-language frequency of the words we add, before our dictionary changes it.
+        self.base_freq: dict[str, int | None] = {}
         if TERMS_FILE.exists():
             for line in TERMS_FILE.read_text(encoding="utf-8").splitlines():
                 parts = line.split()
                 if parts and not line.startswith("#"):
                     freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 2000
-                    self.jieba.add_word(normalize(parts[0]), freq)
+                    self._add(normalize(parts[0]), freq)
         for word in extra_words:
             word = normalize(word)
             if len(word) >= 2 and word not in self.jieba.FREQ:
-                self.jieba.add_word(word, 1000)
+                self._add(word, 1000)
         self.stop = stop_words()
         self._cache: dict[str, dict[str, float]] = {}
+
+    def _add(self, word: str, freq: int) -> None:
+        self.base_freq.setdefault(word, self.jieba.FREQ.get(word) or None)
+        self.jieba.add_word(word, freq)
+
+    def specificity(self, word: str) -> float:
+        """How specific a word is, from its frequency in general Chinese (jieba's dictionary):
+        稳定, 系统, 农业 say little about the expertise a problem needs; 肉苁蓉, 覆冰, 正极 a lot.
+        Words only our technical dictionary knows count fully."""
+        freq = self.base_freq[word] if word in self.base_freq else self.jieba.FREQ.get(word)
+        if not freq:
+            return 1.0
+        return 1.0 / (1.0 + (freq / GENERAL_FREQ_SCALE) ** 0.5)
 
     def terms(self, text: str) -> dict[str, float]:
         """Weighted terms of a text (memoised: the same discipline or society text recurs)."""

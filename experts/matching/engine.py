@@ -44,8 +44,8 @@ QUERY_WEIGHTS = {
     "industry": 0.5,
 }
 BIGRAM_WEIGHT = 0.35
-FLOOR = 0.35
-FIT_ONLY = 0.3
+FLOOR = 0.5
+FIT_ONLY = 0.05
 REGION_BONUS = 0.02
 PRF_DEPTH = 15
 PROFILE_MIX = {"industry": 0.45, "feedback": 0.45, "mentioned": 0.1}
@@ -225,7 +225,7 @@ class MatchIndex:
         for name, text in problem.fields.items():
             weight = QUERY_WEIGHTS.get(name, 0.5)
             for term, tf in self.analyzer.terms(text).items():
-                words[term] += weight * tf
+                words[term] += weight * tf * self.analyzer.specificity(term)
             if name != "industry":
                 for gram, tf in bigrams(text).items():
                     grams[gram] += weight * tf
