@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import GovernmentBody, ImportJob, Region, User
+from .models import GovernmentBody, ImportJob, Notification, Region, User
 
 
 @admin.register(User)
@@ -66,4 +66,16 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "created_at", "read_at"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "user__username", "user__display_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "title", "body", "url", "created_at"]
+
+    def has_add_permission(self, request):
         return False

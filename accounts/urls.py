@@ -40,6 +40,9 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/enterprise/", views.register_enterprise, name="register_enterprise"),
     path("register/expert/", views.register_expert, name="register_expert"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
 ]
 
 # Spreadsheet import and export, mounted at /data/ with the namespace "data".

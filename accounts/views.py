@@ -3,13 +3,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +33,9 @@ from .imports import (
     resource_for,
     template_workbook,
 )
-from .models import ImportJob, User
+from .listing import PAGE_SIZE
+from .models import ImportJob, Notification, User
+from .notifications import notifications_mark_read
 from .tabular import ImportReport, write_csv, write_xlsx
 from .tasks import enqueue, import_apply_task, import_check_task
 
@@ -302,3 +307,41 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
         response = HttpResponse(write_xlsx(headers, data, title=kind), content_type=XLSX)
         response["Content-Disposition"] = content_disposition(f"{kind}-{stamp}.xlsx")
     return response
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, unread first, then newest first."""
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    notifications = Notification.objects.filter(user=request.user).order_by(
+        unread.desc(), "-created_at", "-pk"
+    )
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and open what it is about."""
+    notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notifications_mark_read(request.user, [notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    n = notifications_mark_read(request.user)
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", n)
+        % {"n": n},
+    )
+    return redirect("notifications")

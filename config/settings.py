@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -187,6 +189,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND", "") or None
+# Daily reminders and expiry of unanswered invitations (experts.services.reminders), at
+# REMINDER_HOUR o'clock in CELERY_TIMEZONE; the same job is `manage.py send_reminders`.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "experts.tasks.send_reminders_task",
+        "schedule": crontab(hour=envint("REMINDER_HOUR", "8"), minute=0),
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -207,7 +217,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        # Every task success at INFO is noise (and, eager, lands in the middle of a page).
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # The deployment's own province: its staff see everything (DOMAIN.md: the autonomous-region

@@ -3,7 +3,23 @@ from import_export.admin import ImportExportMixin
 
 from accounts.tabular import TabularAdminMixin
 
-from .models import DeclaredConflict, Discipline, Expert, ProfileChange, Society, SocietyEvent
+from .models import (
+    Assignment,
+    AssignmentEvent,
+    DeclaredConflict,
+    Delegation,
+    DelegationEvent,
+    Discipline,
+    Expert,
+    ProblemBrief,
+    ProblemConflict,
+    ProfileChange,
+    Reminder,
+    Review,
+    ReviewAttachment,
+    Society,
+    SocietyEvent,
+)
 from .resources import ExpertResource, SocietyResource
 from .search import expert_index
 
@@ -71,3 +87,105 @@ class SocietyEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- the assignment workflow ------------------------------------------------------------------
+# Read-mostly: states change through experts.services (events, notifications), not here.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentEventInline(admin.TabularInline):
+    model = AssignmentEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["problem", "expert", "status", "due_date", "invited_by", "invited_at"]
+    list_filter = ["status", "decline_reason"]
+    search_fields = ["expert__name", "expert__ref", "problem__number", "problem__title"]
+    list_select_related = ["problem", "expert", "invited_by"]
+    inlines = [AssignmentEventInline]
+
+
+@admin.register(AssignmentEvent)
+class AssignmentEventAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["assignment", "actor"]
+
+
+class DelegationEventInline(admin.TabularInline):
+    model = DelegationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delegation)
+class DelegationAdmin(ReadOnlyAdmin):
+    list_display = ["problem", "society", "status", "experts_wanted", "due_date", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["society__name", "problem__number", "problem__title"]
+    list_select_related = ["problem", "society"]
+    inlines = [DelegationEventInline]
+
+
+@admin.register(ProblemBrief)
+class ProblemBriefAdmin(admin.ModelAdmin):
+    list_display = ["problem", "title", "updated_by", "updated_at"]
+    search_fields = ["title", "problem__number", "problem__title"]
+    list_select_related = ["problem", "updated_by"]
+    raw_id_fields = ["problem"]
+    filter_horizontal = ["released_attachments"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+
+@admin.register(ProblemConflict)
+class ProblemConflictAdmin(admin.ModelAdmin):
+    list_display = ["expert", "problem", "recorded_by", "created_at"]
+    search_fields = ["expert__name", "expert__ref", "problem__number"]
+    list_select_related = ["expert", "problem", "recorded_by"]
+    raw_id_fields = ["expert", "problem"]
+    readonly_fields = ["recorded_by", "created_at"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "kind", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["assignment"]
+
+
+class ReviewAttachmentInline(admin.TabularInline):
+    model = ReviewAttachment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "status", "submitted_at", "released_at", "released_named"]
+    list_filter = ["status", "route", "recommend_topic", "released_named"]
+    search_fields = ["assignment__expert__name", "assignment__problem__number", "opinion"]
+    list_select_related = ["assignment"]
+    inlines = [ReviewAttachmentInline]

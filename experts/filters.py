@@ -1,11 +1,12 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 
-from .models import Discipline, Expert, Society
+from .models import Assignment, Delegation, Discipline, Expert, Proposal, Society
 from .search import experts_matching
 
 
@@ -129,3 +130,85 @@ class SocietyFilter(RegionDisciplineMixin, django_filters.FilterSet):
     class Meta:
         model = Society
         fields = ["name", "level", "discipline", "region"]
+
+
+# --- the assignment workflow ------------------------------------------------------------------
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    """An expert's own invitations and assignments."""
+
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Assignment.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["status"]
+
+
+class DelegationFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Delegation.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Delegation
+        fields = ["status"]
+
+
+# --- matching and bulk assignment -------------------------------------------------------------
+
+
+class CandidateFilter(RegionDisciplineMixin, django_filters.FilterSet):
+    """Narrows the experts the matching page ranks (the ranking itself is the matcher's)."""
+
+    discipline_through = Expert.disciplines.through
+    discipline_owner = "expert"
+
+    region = _region_field()
+    discipline = _discipline_field()
+    available = django_filters.BooleanFilter(
+        label=_("Free capacity"),
+        method="filter_available",
+        help_text=_("Accepting assignments and below their limit of concurrent ones."),
+    )
+    title = django_filters.CharFilter(label=_("Professional title"), lookup_expr="icontains")
+
+    class Meta:
+        model = Expert
+        fields = ["region", "discipline", "available", "title"]
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (unset, the matcher ranks the whole pool)."""
+        return self.is_bound and any(
+            self.form.cleaned_data.get(name) not in (None, "") for name in self.filters
+        )
+
+    def filter_available(self, queryset, name, value):
+        if value is None:
+            return queryset
+        load = (
+            Assignment.objects.filter(expert=OuterRef("pk"), status__in=Assignment.LOAD_STATES)
+            .values("expert")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        free = Q(accepting=True, max_assignments__gt=Coalesce(Subquery(load), 0))
+        return queryset.filter(free) if value else queryset.exclude(free)
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Proposal.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=None)
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "campaign"]
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["campaign"].queryset = campaigns

@@ -11,8 +11,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from accounts.rules import is_cast_staff, is_expert, is_platform_admin, is_society_admin
+from problems.rules import problems_visible_to
 
-from .models import Expert, Society
+from .models import Assignment, Delegation, Expert, ReviewAttachment, Society
 
 Membership = Society.members.through
 
@@ -106,3 +107,104 @@ def is_problem_of_region(user, problem) -> bool:
 
 rules.add_perm("experts.match_problem", is_platform_admin | (is_cast_staff & is_problem_of_region))
 rules.add_perm("experts.manage_proposals", is_platform_admin | is_cast_staff)
+
+
+# --- invitations, delegations and review opinions ---------------------------------------------
+# Staff act on the assignments, delegations and opinions of problems in their region; the
+# expert on their own invitations (and sees them only while they stand); a society's admins on
+# the delegations to their society; the enterprise reads the opinions released to it.
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """Staff: the assignments of the problems in their scope; experts: their own (the detail
+    page further requires the invitation to stand, experts.view_assignment)."""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    if user.is_platform_admin or user.is_cast_staff:
+        return Assignment.objects.filter(problem__in=problems_visible_to(user))
+    if user.role == User.Role.EXPERT:
+        return Assignment.objects.filter(expert__user=user)
+    return Assignment.objects.none()
+
+
+def delegations_visible_to(user: User) -> QuerySet[Delegation]:
+    if not user.is_authenticated:
+        return Delegation.objects.none()
+    if user.is_platform_admin or user.is_cast_staff:
+        return Delegation.objects.filter(problem__in=problems_visible_to(user))
+    if user.role == User.Role.SOCIETY_ADMIN:
+        return Delegation.objects.filter(society__admins=user)
+    return Delegation.objects.none()
+
+
+def review_attachments_visible_to(user: User) -> QuerySet[ReviewAttachment]:
+    """The expert who wrote the opinion, staff in scope, and the enterprise once released."""
+    attachments = ReviewAttachment.objects.all()
+    if not user.is_authenticated:
+        return attachments.none()
+    if user.is_platform_admin or user.is_cast_staff:
+        return attachments.filter(review__assignment__problem__in=problems_visible_to(user))
+    if user.role == User.Role.EXPERT:
+        return attachments.filter(review__assignment__expert__user=user)
+    if user.role == User.Role.ENTERPRISE and user.enterprise_id:
+        return attachments.filter(
+            review__released_at__isnull=False,
+            review__assignment__problem__enterprise_id=user.enterprise_id,
+        )
+    return attachments.none()
+
+
+@rules.predicate
+def is_invited_expert(user, assignment) -> bool:
+    return assignment is not None and assignment.expert.user_id == user.pk
+
+
+@rules.predicate
+def is_standing(user, assignment) -> bool:
+    return assignment is not None and assignment.status in Assignment.ACTIVE_STATES
+
+
+@rules.predicate
+def is_assignment_of_region(user, assignment) -> bool:
+    return assignment is not None and user.in_scope(assignment.problem.region_id)
+
+
+@rules.predicate
+def is_delegation_of_region(user, delegation) -> bool:
+    return delegation is not None and user.in_scope(delegation.problem.region_id)
+
+
+@rules.predicate
+def administers_delegation(user, delegation) -> bool:
+    return delegation is not None and delegation.society.admins.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_review_of_region(user, review) -> bool:
+    return review is not None and user.in_scope(review.assignment.problem.region_id)
+
+
+staff_of_problem = is_platform_admin | (is_cast_staff & is_problem_of_region)
+staff_of_assignment = is_platform_admin | (is_cast_staff & is_assignment_of_region)
+
+rules.add_perm(
+    "experts.view_assignment", staff_of_assignment | (is_expert & is_invited_expert & is_standing)
+)
+rules.add_perm("experts.respond_assignment", is_expert & is_invited_expert)
+rules.add_perm("experts.write_review", is_expert & is_invited_expert)
+rules.add_perm("experts.manage_assignment", staff_of_assignment)
+rules.add_perm("experts.edit_brief", staff_of_problem)
+rules.add_perm("experts.delegate_problem", staff_of_problem)
+rules.add_perm("experts.read_reviews", staff_of_problem)
+rules.add_perm("experts.release_review", is_platform_admin | (is_cast_staff & is_review_of_region))
+rules.add_perm(
+    "experts.view_delegation",
+    is_platform_admin
+    | (is_cast_staff & is_delegation_of_region)
+    | (is_society_admin & administers_delegation),
+)
+# The society, not the CAST, picks its members: that is the point of delegating.
+rules.add_perm("experts.staff_delegation", is_society_admin & administers_delegation)
+rules.add_perm(
+    "experts.withdraw_delegation", is_platform_admin | (is_cast_staff & is_delegation_of_region)
+)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import assignments, delegations, matching, proposals, reviews
 from .views import pool as views
 
 app_name = "experts"
@@ -23,4 +24,70 @@ urlpatterns = [
         views.society_member_remove,
         name="society_member_remove",
     ),
+]
+
+# The assignment workflow: invitations, review opinions, delegations to societies.
+urlpatterns += [
+    path("assignments/", assignments.assignment_list, name="assignment_list"),
+    path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/accept/", assignments.assignment_accept, name="assignment_accept"),
+    path(
+        "assignments/<int:pk>/decline/", assignments.assignment_decline, name="assignment_decline"
+    ),
+    path(
+        "assignments/<int:pk>/withdraw/",
+        assignments.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
+    path(
+        "assignments/<int:pk>/invite-alternate/",
+        assignments.assignment_invite_alternate,
+        name="assignment_invite_alternate",
+    ),
+    path(
+        "assignments/<int:pk>/files/<int:attachment_pk>/",
+        assignments.brief_attachment,
+        name="brief_attachment",
+    ),
+    path("assignments/<int:pk>/opinion/", reviews.review_edit, name="review_edit"),
+    path("opinions/files/<int:pk>/", reviews.review_attachment, name="review_attachment"),
+    path(
+        "opinions/files/<int:pk>/remove/",
+        reviews.review_attachment_delete,
+        name="review_attachment_delete",
+    ),
+    path("opinions/<int:pk>/release/", reviews.review_release, name="review_release"),
+    path("opinions/<int:pk>/unrelease/", reviews.review_unrelease, name="review_unrelease"),
+    path("problems/<int:problem_pk>/brief/", assignments.problem_brief, name="problem_brief"),
+    path("problems/<int:problem_pk>/opinions/", reviews.problem_opinions, name="problem_opinions"),
+    path(
+        "problems/<int:problem_pk>/delegate/",
+        delegations.delegation_create_view,
+        name="delegation_create",
+    ),
+    path("delegations/", delegations.delegation_list, name="delegation_list"),
+    path("delegations/<int:pk>/", delegations.delegation_detail, name="delegation_detail"),
+    path(
+        "delegations/<int:pk>/withdraw/",
+        delegations.delegation_withdraw_view,
+        name="delegation_withdraw",
+    ),
+]
+
+# Matching one problem, and bulk assignment proposals.
+urlpatterns += [
+    path("problems/<int:pk>/matching/", matching.problem_matching, name="problem_matching"),
+    path("proposals/", proposals.proposal_list, name="proposal_list"),
+    path("proposals/new/", proposals.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/confirm/", proposals.proposal_confirm, name="proposal_confirm"),
+    path("proposals/<int:pk>/add/", proposals.proposal_item_add, name="proposal_item_add"),
+    path(
+        "proposals/<int:pk>/items/<int:item_pk>/remove/",
+        proposals.proposal_item_remove,
+        name="proposal_item_remove",
+    ),
+    path("proposals/<int:pk>/recompute/", proposals.proposal_recompute, name="proposal_recompute"),
+    path("proposals/<int:pk>/discard/", proposals.proposal_discard, name="proposal_discard"),
+    path("proposals/<int:pk>/publish/", proposals.proposal_publish, name="proposal_publish"),
 ]

@@ -7,8 +7,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
-from accounts.models import GovernmentBody, Region, User
-from experts.models import Discipline, Expert, Society
+from accounts.models import GovernmentBody, Notification, Region, User
+from experts.models import Assignment, Delegation, Discipline, Expert, Review, Society
 from experts.search import expert_index
 from problems.models import Campaign, Category, Enterprise, Industry, Problem
 from problems.validators import credit_code_check_char
@@ -203,3 +203,64 @@ def png_bytes() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+# --- the assignment workflow ------------------------------------------------------------------
+# Rows in a given state, for tests about what follows; tests about a transition itself go
+# through the services.
+
+
+class ReadyProblemFactory(ProblemFactory):
+    """A problem that passed 保密审查: numbered, submitted, ready for matching."""
+
+    number = factory.Sequence(lambda n: f"KBZ-T-{n + 1:05d}")
+    status = Problem.Status.READY
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class AssignmentFactory(DjangoModelFactory):
+    """An invitation, due in two weeks."""
+
+    class Meta:
+        model = Assignment
+
+    problem = factory.SubFactory(ReadyProblemFactory)
+    expert = factory.SubFactory(ExpertFactory)
+    status = Assignment.Status.INVITED
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class ReviewFactory(DjangoModelFactory):
+    """A submitted opinion (its assignment completed)."""
+
+    class Meta:
+        model = Review
+
+    assignment = factory.SubFactory(AssignmentFactory, status=Assignment.Status.COMPLETED)
+    status = Review.Status.SUBMITTED
+    severity = 4
+    difficulty = 3
+    urgency = 5
+    feasibility = 2
+    route = Review.Route.JOINT
+    recommend_topic = True
+    opinion = "建议联合攻关。"
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class DelegationFactory(DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    problem = factory.SubFactory(ReadyProblemFactory)
+    society = factory.SubFactory(SocietyFactory)
+    experts_wanted = 2
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"通知{n}")

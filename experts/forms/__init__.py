@@ -1,3 +1,10 @@
+from .matching import (
+    DelegateForm,
+    InviteForm,
+    ProposalConfirmForm,
+    ProposalCreateForm,
+    ProposalItemAddForm,
+)
 from .pool import (
     ChangeDecisionForm,
     ConflictForm,
@@ -10,8 +17,13 @@ from .pool import (
 __all__ = [
     "ChangeDecisionForm",
     "ConflictForm",
+    "DelegateForm",
     "ExpertProfileForm",
     "ExpertRefField",
+    "InviteForm",
     "MemberAddForm",
+    "ProposalConfirmForm",
+    "ProposalCreateForm",
+    "ProposalItemAddForm",
     "SocietyForm",
 ]

@@ -9,6 +9,7 @@ row so that two staff inviting at once can't push the expert over capacity.
 from collections.abc import Iterable
 from datetime import date
 
+import rules
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -21,7 +22,15 @@ from problems.models import Problem
 from problems.services import DomainError
 
 from ..matching.facts import conflicts_between
-from ..models import Assignment, AssignmentEvent, Delegation, Expert, Proposal
+from ..models import (
+    Assignment,
+    AssignmentEvent,
+    Delegation,
+    Expert,
+    ProblemBrief,
+    ProblemConflict,
+    Proposal,
+)
 
 A = Assignment.Status
 
@@ -153,3 +162,210 @@ def assignment_transition(
         assignment=assignment, actor=by, from_status=from_status, to_status=to, reason=reason
     )
     return assignment
+
+
+# --- the expert answers; staff withdraw; unanswered invitations expire --------------------------
+
+
+def assignment_watchers(assignment: Assignment) -> list[tuple[User, str]]:
+    """Who hears about the expert's answers and lateness, with the page each should open:
+    whoever invited (staff, or a society's admin for a delegation) and the staff who delegated.
+    """
+    problem_url = reverse("problems:problem_detail", args=[assignment.problem_id])
+    watchers: dict[int, tuple[User, str]] = {}
+    users = [assignment.invited_by]
+    if assignment.delegation_id:
+        users.append(assignment.delegation.created_by)
+    for user in users:
+        if user is None or not user.is_active or user.pk in watchers:
+            continue
+        if user.is_cast_staff or user.is_platform_admin or not assignment.delegation_id:
+            url = problem_url
+        else:
+            url = reverse("experts:delegation_detail", args=[assignment.delegation_id])
+        watchers[user.pk] = (user, url)
+    return list(watchers.values())
+
+
+def _respond_check(assignment: Assignment, by: User) -> None:
+    if not rules.has_perm("experts.respond_assignment", by, assignment):
+        raise DomainError(_("Only the invited expert may answer this invitation."))
+    if assignment.status != A.INVITED:
+        raise DomainError(
+            _("This invitation has already been answered or closed (%s).")
+            % assignment.get_status_display()
+        )
+
+
+@transaction.atomic
+def assignment_accept(assignment: Assignment, *, by: User, no_conflict: bool) -> Assignment:
+    """The expert accepts, declaring that they have no conflict of interest."""
+    _respond_check(assignment, by)
+    if not no_conflict:
+        raise DomainError(
+            _("Please declare that you have no conflict of interest, or decline the invitation.")
+        )
+    if assignment.due_date < timezone.localdate():
+        raise DomainError(_("This invitation has expired."))
+    # A conflict declared since the invitation was sent (an employer change, say) still counts.
+    hard, _flags = conflicts_between(assignment.expert, assignment.problem)
+    if hard:
+        raise DomainError(
+            _("You have a conflict of interest on this problem (%s); please decline instead.")
+            % "；".join(hard)
+        )
+    now = timezone.now()
+    assignment = assignment_transition(
+        assignment,
+        A.ACCEPTED,
+        by=by,
+        reason=_("No conflict of interest declared."),
+        responded_at=now,
+        no_conflict_declared_at=now,
+    )
+    for user, url in assignment_watchers(assignment):
+        notify(
+            user,
+            title=_("%(expert)s accepted: %(problem)s")
+            % {"expert": assignment.expert.name, "problem": assignment.problem.title},
+            url=url,
+            email=False,
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(
+    assignment: Assignment,
+    *,
+    by: User,
+    reason: str,
+    note: str = "",
+    suggested_expert: Expert | None = None,
+    suggested_text: str = "",
+) -> Assignment:
+    """The expert declines with a reason and perhaps suggests someone else. A declared
+    conflict of interest is recorded on the problem, so the expert is never suggested for it
+    or invited to it again."""
+    _respond_check(assignment, by)
+    if reason not in Assignment.DeclineReason.values:
+        raise DomainError(_("Please choose a reason for declining."))
+    note, suggested_text = note.strip(), suggested_text.strip()
+    if reason == Assignment.DeclineReason.OTHER and not note:
+        raise DomainError(_("Please explain why you decline."))
+    if suggested_expert is not None and suggested_expert.pk == assignment.expert_id:
+        raise DomainError(_("Please suggest someone other than yourself."))
+    if reason == Assignment.DeclineReason.CONFLICT:
+        ProblemConflict.objects.get_or_create(
+            expert=assignment.expert,
+            problem=assignment.problem,
+            defaults={"reason": note, "recorded_by": by},
+        )
+    label = Assignment.DeclineReason(reason).label
+    assignment = assignment_transition(
+        assignment,
+        A.DECLINED,
+        by=by,
+        reason=f"{label}：{note}" if note else str(label),
+        responded_at=timezone.now(),
+        decline_reason=reason,
+        decline_note=note,
+        suggested_expert=suggested_expert,
+        suggested_text=suggested_text,
+    )
+    suggestion = suggested_expert.name if suggested_expert else suggested_text
+    body = _("Reason: %s") % (f"{label}：{note}" if note else label)
+    if suggestion:
+        body += "\n" + _("Suggested instead: %s") % suggestion
+    for user, url in assignment_watchers(assignment):
+        notify(
+            user,
+            title=_("%(expert)s declined: %(problem)s")
+            % {"expert": assignment.expert.name, "problem": assignment.problem.title},
+            body=body,
+            url=url,
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(assignment: Assignment, *, by: User, reason: str) -> Assignment:
+    """Staff withdraw an invitation or an accepted assignment; the expert is told why."""
+    if not rules.has_perm("experts.manage_assignment", by, assignment):
+        raise DomainError(_("You may not withdraw this assignment."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Please give the reason; the expert will see it."))
+    assignment = assignment_transition(assignment, A.WITHDRAWN, by=by, reason=reason)
+    if assignment.expert.user_id:
+        notify(
+            assignment.expert.user,
+            title=_("Assignment withdrawn: %s") % brief_title(assignment.problem),
+            body=reason,
+        )
+    return assignment
+
+
+def assignment_expire_overdue_invitations(today: date) -> int:
+    """Invitations still unanswered after their due date expire; whoever invited is told.
+    Returns how many expired."""
+    overdue = Assignment.objects.filter(status=A.INVITED, due_date__lt=today).select_related(
+        "problem", "expert", "invited_by", "delegation__created_by"
+    )
+    count = 0
+    for assignment in overdue:
+        with transaction.atomic():
+            try:
+                assignment = assignment_transition(
+                    assignment,
+                    A.EXPIRED,
+                    by=None,
+                    reason=_("Not answered before the due date."),
+                )
+            except DomainError:  # answered meanwhile
+                continue
+            count += 1
+            for user, url in assignment_watchers(assignment):
+                notify(
+                    user,
+                    title=_("Invitation expired: %(expert)s, %(problem)s")
+                    % {"expert": assignment.expert.name, "problem": assignment.problem.title},
+                    url=url,
+                )
+    return count
+
+
+# --- the brief experts read -----------------------------------------------------------------
+
+
+@transaction.atomic
+def problem_brief_save(
+    problem: Problem,
+    *,
+    by: User,
+    title: str,
+    summary: str,
+    released_attachment_ids: Iterable[int] = (),
+) -> ProblemBrief:
+    """Write or rewrite the staff's restatement of a problem and choose which of the
+    enterprise's attachments the assigned experts may download."""
+    if not rules.has_perm("experts.edit_brief", by, problem):
+        raise DomainError(_("You may not edit the brief of this problem."))
+    title, summary = title.strip(), summary.strip()
+    if not title or not summary:
+        raise DomainError(_("The brief needs a title and the restated problem."))
+    ids = set(released_attachment_ids)
+    attachments = list(problem.attachments.filter(pk__in=ids))
+    if len(attachments) != len(ids):
+        raise DomainError(_("Only this problem's own attachments can be released."))
+    brief, _created = ProblemBrief.objects.update_or_create(
+        problem=problem,
+        defaults={
+            "title": title,
+            "summary": summary,
+            "updated_by": by,
+            "updated_at": timezone.now(),
+        },
+    )
+    brief.released_attachments.set(attachments)
+    return brief

@@ -116,7 +116,7 @@ def test_expert_list_query_count(n, client_for, staff_tc, django_assert_num_quer
     client = client_for(staff_tc)
     # session, user, the chosen discipline, is-it-a-reference, count, rows, their disciplines,
     # and the region and discipline choices of the filter form
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/experts/", {"discipline": "230", "q": "精细化工"})
     assert len(response.context["page"]) == n
 
@@ -168,7 +168,7 @@ def test_society_list_query_count(n, client_for, staff_tc, django_assert_num_que
             members=[ExpertFactory(), ExpertFactory()],
         )
     client = client_for(staff_tc)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/experts/societies/", {"discipline": "230"})
     assert len(response.context["page"]) == n
 

@@ -534,7 +534,7 @@ def test_staff_problem_list_query_count(n, client_for, staff_tc, django_assert_n
             submitted_at=timezone.now(),
         )
     client = client_for(staff_tc)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/problems/")
     assert len(response.context["page"]) == n
 
@@ -544,7 +544,7 @@ def test_enterprise_problem_list_query_count(n, client_for, ent_a_user, django_a
     for _ in range(n):
         ProblemFactory(enterprise=ent_a_user.enterprise, campaign=CampaignFactory())
     client = client_for(ent_a_user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/problems/")
     assert len(response.context["page"]) == n
 
@@ -708,7 +708,7 @@ def test_campaign_list_query_count(n, client_for, staff_tc, django_assert_num_qu
         campaign = CampaignFactory(region=region("654200"))
         ProblemFactory(campaign=campaign, status=S.SUBMITTED)
     client = client_for(staff_tc)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/problems/campaigns/")
     assert len(response.context["page"]) == n
 
@@ -805,7 +805,7 @@ def test_enterprise_list_query_count(n, client_for, staff_tc, django_assert_num_
     for _ in range(n):
         ProblemFactory(enterprise=EnterpriseFactory(), status=S.SUBMITTED)
     client = client_for(staff_tc)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/problems/enterprises/")
     assert len(response.context["page"]) == n
 
@@ -847,7 +847,7 @@ def test_expert_list_is_staff_only(who, client_for, request):
 def test_expert_list_query_count(n, client_for, staff_tc, django_assert_num_queries):
     ExpertFactory.create_batch(n, region=region("654201"))
     client = client_for(staff_tc)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/experts/")
     assert len(response.context["page"]) == n
 
