@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from problems.models import Problem
 
 from ..models import Expert, Society
-from .conflicts import ProblemFacts, hard_conflicts, likely_conflicts
+from .conflicts import hard_conflicts, likely_conflicts
 from .engine import Ranked
-from .facts import experts_facts, problem_facts
+from .facts import experts_facts, problems_facts
 from .pool import pool_index, problem_record
 
 __all__ = [
@@ -72,52 +72,68 @@ def _explain(ranked: Ranked, expert, names, region_names, load, capacity) -> lis
     return reasons
 
 
-def _rank(problem: Problem, about: ProblemFacts, *, top: int, allowed=None) -> list[Suggestion]:
+def _rank(problems: Sequence[Problem], *, top: int, allowed=None) -> dict[int, list[Suggestion]]:
+    """Rank for several problems at once: one index, and the conflict facts, loads and
+    region names of all their candidates in a handful of queries."""
     from accounts.models import Region
 
     from ..services.assignments import expert_loads
 
     index = pool_index()
-    record = problem_record(problem)
-    limit = top * 2 + 10
-    while True:
-        ranked = index.rank(record, limit=limit, allowed=allowed)
-        ids = [index.experts[r.index].id for r in ranked]
-        facts = experts_facts(ids)
-        kept = [r for r in ranked if not hard_conflicts(facts[index.experts[r.index].id], about)][
-            :top
-        ]
-        if len(kept) >= top or len(ranked) < limit:
-            break
-        limit *= 4
-    kept_ids = [index.experts[r.index].id for r in kept]
-    loads = expert_loads(kept_ids)
-    limits, accepting = {}, {}
-    for pk, most, is_accepting in Expert.objects.filter(pk__in=kept_ids).values_list(
-        "pk", "max_assignments", "accepting"
-    ):
-        limits[pk], accepting[pk] = most, is_accepting
-    region_codes = {index.experts[r.index].region for r in kept}
+    about = problems_facts(problems)
+    kept: dict[int, list[Ranked]] = {}
+    facts: dict = {}
+    pending = {p.pk: (problem_record(p), top * 2 + 10) for p in problems}
+    while pending:
+        ranked = {
+            pk: index.rank(record, limit=limit, allowed=allowed)
+            for pk, (record, limit) in pending.items()
+        }
+        new_ids = {index.experts[r.index].id for rows in ranked.values() for r in rows}
+        facts.update(experts_facts(new_ids - facts.keys()))
+        retry = {}
+        for pk, rows in ranked.items():
+            free = [
+                r for r in rows if not hard_conflicts(facts[index.experts[r.index].id], about[pk])
+            ]
+            record, limit = pending[pk]
+            if len(free) < top and len(rows) == limit:
+                retry[pk] = (record, limit * 4)  # many conflicts: look further down
+            kept[pk] = free[:top]
+        pending = retry
+    ids = {index.experts[r.index].id for rows in kept.values() for r in rows}
+    loads = expert_loads(ids)
+    limits = {
+        pk: (most, accepting)
+        for pk, most, accepting in Expert.objects.filter(pk__in=ids).values_list(
+            "pk", "max_assignments", "accepting"
+        )
+    }
+    region_codes = {index.experts[r.index].region for rows in kept.values() for r in rows}
     region_names = dict(Region.objects.filter(code__in=region_codes).values_list("code", "name"))
     names = index.taxonomy.names
-    suggestions = []
-    for r in kept:
-        expert = index.experts[r.index]
-        load, most = loads.get(expert.id, 0), limits.get(expert.id, 0)
-        suggestions.append(
-            Suggestion(
-                expert_id=expert.id,
-                expert_ref=expert.ref,
-                score=r.score,
-                reasons=_explain(r, expert, names, region_names, load, most),
-                flags=likely_conflicts(facts[expert.id], about),
-                terms=r.terms,
-                disciplines=[names.get(c, c) for c in r.disciplines],
-                load=load,
-                capacity=max(0, most - load) if accepting.get(expert.id) else 0,
+    result = {}
+    for pk, rows in kept.items():
+        suggestions = []
+        for r in rows:
+            expert = index.experts[r.index]
+            load = loads.get(expert.id, 0)
+            most, accepting = limits.get(expert.id, (0, False))
+            suggestions.append(
+                Suggestion(
+                    expert_id=expert.id,
+                    expert_ref=expert.ref,
+                    score=r.score,
+                    reasons=_explain(r, expert, names, region_names, load, most),
+                    flags=likely_conflicts(facts[expert.id], about[pk]),
+                    terms=r.terms,
+                    disciplines=[names.get(c, c) for c in r.disciplines],
+                    load=load,
+                    capacity=max(0, most - load) if accepting else 0,
+                )
             )
-        )
-    return suggestions
+        result[pk] = suggestions
+    return result
 
 
 def suggest_experts(
@@ -125,11 +141,12 @@ def suggest_experts(
 ) -> list[Suggestion]:
     """The best experts for a problem, best first, each with reasons; experts with a hard
     conflict of interest are never included, likely conflicts carry `flags`."""
-    return _rank(problem, problem_facts(problem), top=top, allowed=expert_ids)
+    return _rank([problem], top=top, allowed=expert_ids)[problem.pk]
 
 
 def candidates_for(problems: Sequence[Problem], *, per_problem: int = 30) -> dict:
-    return {p.pk: _rank(p, problem_facts(p), top=per_problem) for p in problems}
+    """Ranked candidates (conflicts excluded) of each problem, by problem pk."""
+    return _rank(problems, top=per_problem)
 
 
 def suggest_societies(problem: Problem, *, top: int = 10) -> list[SocietySuggestion]:

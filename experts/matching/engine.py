@@ -16,7 +16,7 @@ words still gets FIT_ONLY · fit. BM25 weights are precomputed into a sparse exp
 matrix, so a query is a sum of a few dozen sparse columns."""
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,6 +120,7 @@ class _Bm25Matrix:
                 tfs.append(tf)
         n = len(docs)
         self.vocab = vocab
+        self.terms = list(vocab)  # column → term
         rows_a = np.asarray(rows, dtype=np.int32)
         cols_a = np.asarray(cols, dtype=np.int32)
         tf_a = np.asarray(tfs, dtype=np.float32)
@@ -294,7 +295,6 @@ class MatchIndex:
         *,
         limit: int,
         allowed: Collection[int] | None = None,
-        skip: Callable[[ExpertRecord], bool] | None = None,
     ) -> list[Ranked]:
         """The `limit` best experts (by position in `experts`), best first."""
         words, grams = self.query_terms(problem)
@@ -313,41 +313,43 @@ class MatchIndex:
             mask[[self.position[pk] for pk in allowed if pk in self.position]] = True
             score = np.where(mask, score, -1.0)
         candidates = np.flatnonzero(score > 0)
-        order = candidates[np.argsort(-score[candidates], kind="stable")]
-        inverse = {col: term for term, col in self.words.vocab.items()}
-        results = []
-        for i in order:
-            expert = self.experts[i]
-            if skip is not None and skip(expert):
-                continue
-            results.append(
-                Ranked(
-                    index=int(i),
-                    score=float(score[i]),
-                    text=float(text_n[i]),
-                    fit=float(fit[i]),
-                    terms=self._terms_of(int(i), word_cols, word_weights, inverse),
-                    disciplines=[c for c in expert.disciplines if self._in_profile(c, profile)],
-                    same_region=bool(same_region[i]),
-                )
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
+        # Best first; equal scores in pool order, so the ranking is repeatable.
+        order = candidates[np.lexsort((candidates, -score[candidates]))]
+        terms = self._terms_of(order, word_cols, word_weights)
+        return [
+            Ranked(
+                index=int(i),
+                score=float(score[i]),
+                text=float(text_n[i]),
+                fit=float(fit[i]),
+                terms=row_terms,
+                disciplines=[
+                    c for c in self.experts[i].disciplines if self._in_profile(c, profile)
+                ],
+                same_region=bool(same_region[i]),
             )
-            if len(results) >= limit:
-                break
-        return results
+            for i, row_terms in zip(order, terms, strict=True)
+        ]
 
-    def _terms_of(self, i, cols, weights, inverse) -> list[str]:
-        if not cols:
-            return []
-        row = self.words.matrix[i, cols].toarray().ravel() * weights
-        ranked = sorted(
-            ((value, inverse[col]) for value, col in zip(row, cols, strict=True) if value > 0),
-            reverse=True,
-        )
-        terms: list[str] = []
-        for _, term in ranked:
-            if not any(term in kept for kept in terms):
-                terms.append(term)
-        return terms[:6]
+    def _terms_of(self, rows: np.ndarray, cols: list[int], weights: np.ndarray) -> list[list]:
+        """The query words that count most in each row's score (no word inside another)."""
+        if not cols or not len(rows):
+            return [[] for _ in rows]
+        block = self.words.matrix[:, cols].tocsr()[rows].toarray() * weights
+        result = []
+        for values in block:
+            ranked = sorted(
+                ((v, self.words.terms[c]) for v, c in zip(values, cols, strict=True) if v > 0),
+                reverse=True,
+            )
+            kept: list[str] = []
+            for _, term in ranked:
+                if not any(term in other for other in kept):
+                    kept.append(term)
+            result.append(kept[:6])
+        return result
 
     def _in_profile(self, code: str, profile: dict[str, float]) -> bool:
         return any(p == code or p[:3] == code[:3] for p in profile if profile[p] >= 0.02)

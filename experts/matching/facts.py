@@ -10,15 +10,28 @@ from .conflicts import ExpertFacts, Organisation, ProblemFacts, hard_conflicts, 
 
 
 def problem_facts(problem) -> ProblemFacts:
-    enterprise = problem.enterprise
-    emails = [enterprise.contact_email]
-    emails += User.objects.filter(enterprise=enterprise).values_list("email", flat=True)
-    return ProblemFacts(
-        id=problem.pk,
-        enterprise=enterprise.name,
-        credit_code=enterprise.credit_code or "",
-        emails=tuple(email for email in dict.fromkeys(emails) if email),
-    )
+    return problems_facts([problem])[problem.pk]
+
+
+def problems_facts(problems) -> dict[int, ProblemFacts]:
+    """Facts of several problems (their enterprises loaded) in one query."""
+    emails: dict[int, list[str]] = defaultdict(list)
+    enterprise_ids = {problem.enterprise_id for problem in problems}
+    for enterprise_id, email in User.objects.filter(enterprise_id__in=enterprise_ids).values_list(
+        "enterprise_id", "email"
+    ):
+        emails[enterprise_id].append(email)
+    result = {}
+    for problem in problems:
+        enterprise = problem.enterprise
+        found = [enterprise.contact_email, *emails[enterprise.pk]]
+        result[problem.pk] = ProblemFacts(
+            id=problem.pk,
+            enterprise=enterprise.name,
+            credit_code=enterprise.credit_code or "",
+            emails=tuple(email for email in dict.fromkeys(found) if email),
+        )
+    return result
 
 
 def experts_facts(expert_ids: Iterable[int]) -> dict[int, ExpertFacts]:
