@@ -220,3 +220,37 @@ def test_demo_societies_at_every_level_with_overlapping_members(demo):
         assert 5 <= len(members) <= 40, (society.name, len(members))
         for member in members:
             assert fields & {d.code[:3] for d in member.disciplines.all()}, (society, member)
+
+
+@pytest.mark.django_db
+def test_demo_workflow_shows_every_assignment_state(demo):
+    from accounts.models import Notification
+    from experts.models import Assignment, Delegation, ProblemConflict, Reminder, Review
+
+    demo_assignments = Assignment.objects.filter(problem__ref__startswith="DEMO-")
+    assert set(demo_assignments.values_list("status", flat=True)) == {
+        "invited",
+        "accepted",
+        "declined",
+        "completed",
+    }
+    assert set(demo_assignments.values_list("decline_reason", flat=True)) == {
+        "",
+        "time",
+        "conflict",
+    }
+    assert set(Reminder.objects.values_list("kind", flat=True)) == {
+        "unanswered",
+        "due_soon",
+        "overdue",
+    }
+    released = Review.objects.filter(released_at__isnull=False)
+    assert sorted(released.values_list("released_named", flat=True)) == [False, True]
+    assert Review.objects.filter(status=Review.Status.DRAFT).count() == 1
+    assert ProblemConflict.objects.count() == 1
+    assert Delegation.objects.get().society.admins.filter(username="society_a").exists()
+    # Each role that takes part has something waiting for them.
+    for username in ("expert_a", "staff_xj", "society_a", "ent_a"):
+        assert Notification.objects.filter(user__username=username).exists(), username
+    expert_a = User.objects.get(username="expert_a").expert
+    assert set(expert_a.assignments.values_list("status", flat=True)) == {"invited", "accepted"}

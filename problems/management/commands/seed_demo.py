@@ -5,16 +5,20 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from experts.models import Discipline, Expert, Society
 from problems.demo.data import PASSWORD, REF_PREFIX, S
 from problems.demo.seed import Seeder
+from problems.demo.workflow import WorkflowSeeder
 from problems.models import (
     Campaign,
     Enterprise,
     Problem,
 )
+
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -23,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         start = time.perf_counter()
         seeder = Seeder(today=timezone.localdate(), now=timezone.now())
-        with transaction.atomic():
+        # Demo addresses are fictitious: the mail the workflow sends stays in memory.
+        with override_settings(EMAIL_BACKEND=LOCMEM), transaction.atomic():
             seeder.government_bodies()
             seeder.accounts()
             seeder.enterprises()
@@ -31,6 +36,12 @@ class Command(BaseCommand):
             seeder.societies()
             campaigns = seeder.campaigns()
             seeder.problems(campaigns)
+            seeder.created["assignments"] += WorkflowSeeder(
+                users=seeder.users,
+                today=seeder.today,
+                now=seeder.now,
+                password_hash=seeder.password_hash,
+            ).run()
         self.stdout.write(self.summary(seeder.created, time.perf_counter() - start))
 
     def summary(self, created: Counter, seconds: float) -> str:
