@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notifications import notify
@@ -30,6 +31,7 @@ from ..models import (
     ProblemBrief,
     ProblemConflict,
     Proposal,
+    Review,
 )
 
 A = Assignment.Status
@@ -369,3 +371,29 @@ def problem_brief_save(
     )
     brief.released_attachments.set(attachments)
     return brief
+
+
+MATCHING_STAGES = {
+    "waiting": gettext_lazy("Awaiting experts"),
+    "invited": gettext_lazy("Experts invited"),
+    "reviewing": gettext_lazy("Under expert review"),
+    "reviewed": gettext_lazy("Opinions received"),
+    "released": gettext_lazy("Opinions released"),
+}
+
+
+def problem_matching_stage(problem: Problem) -> str | None:
+    """Where a problem ready for matching stands with its experts (derived from its
+    assignments, which hold the history): a key of MATCHING_STAGES, or None before 保密审查."""
+    statuses = set(problem.assignments.values_list("status", flat=True))
+    if problem.status != Problem.Status.READY and not statuses:
+        return None
+    if Review.objects.filter(assignment__problem=problem, released_at__isnull=False).exists():
+        return "released"
+    if A.COMPLETED in statuses:
+        return "reviewed"
+    if A.ACCEPTED in statuses:
+        return "reviewing"
+    if A.INVITED in statuses or problem.delegations.filter(status=Delegation.Status.OPEN).exists():
+        return "invited"
+    return "waiting"

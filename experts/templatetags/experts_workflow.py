@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from accounts.rules import is_enterprise_member
 
 from ..models import Assignment, ProblemBrief
+from ..services.assignments import MATCHING_STAGES, problem_matching_stage
 from ..services.reviews import released_reviews
 
 register = template.Library()
@@ -48,6 +49,17 @@ def problem_workflow(context, problem) -> dict | None:
         "assignable": problem.status == problem.Status.READY,
         "n_opinions": sum(a.status == Assignment.Status.COMPLETED for a in assignments),
     }
+
+
+@register.simple_tag(takes_context=True)
+def matching_stage(context, problem) -> str:
+    """The problem's stage with its experts, for staff of its region and its enterprise."""
+    user = context["request"].user
+    own = is_enterprise_member(user) and user.enterprise_id == problem.enterprise_id
+    if not (own or rules.has_perm("experts.read_reviews", user, problem)):
+        return ""
+    stage = problem_matching_stage(problem)
+    return MATCHING_STAGES[stage] if stage else ""
 
 
 @register.simple_tag(takes_context=True)

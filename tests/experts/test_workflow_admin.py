@@ -2,6 +2,7 @@
 
 import pytest
 
+from experts.models import Delegation, Reminder
 from tests.factories import DelegationFactory, NotificationFactory, ReviewFactory
 
 
@@ -37,7 +38,12 @@ def test_the_admin_lists_the_workflow_models(model, client_for, admin_user, rows
 def test_workflow_rows_are_not_added_or_edited_in_the_admin(model, client_for, admin_user, rows):
     client = client_for(admin_user)
     assert client.get(f"/admin/experts/{model}/add/").status_code == 403
-    pk = {"assignment": rows.assignment_id, "review": rows.pk}.get(model, 1)
+    pk = {
+        "assignment": rows.assignment_id,
+        "review": rows.pk,
+        "delegation": Delegation.objects.get().pk,
+        "reminder": Reminder.objects.get().pk,
+    }[model]
     page = client.get(f"/admin/experts/{model}/{pk}/change/")
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
