@@ -1,6 +1,7 @@
 """Evaluate the expert matcher on a labelled set, beside a plain BM25 baseline.
 
-The set (bench/match_eval/ by default) holds experts.csv and problems.csv in the import
+Each set (bench/match_eval/, the one the matcher was tuned on, and bench/match_eval_holdout/,
+built independently and never used for tuning) holds experts.csv and problems.csv in the import
 formats and qrels.csv (problem,expert,grade,conflict). The script imports both files with
 `import_experts` and `import_problems` into a scratch SQLite database, runs
 `suggest_experts --all --top 10 --format json` as a user would, and scores it:
@@ -14,7 +15,7 @@ formats and qrels.csv (problem,expert,grade,conflict). The script imports both f
 The baseline is rank_bm25's BM25Okapi over jieba tokens of the raw texts, no normalisation:
 an expert's 工作单位, 职称, 学科领域 and 研究方向; a problem's 难题名称, 难题描述 and 期望目标.
 
-    .venv/bin/python bench/match_eval.py [--set DIR] [--per-problem]
+    .venv/bin/python bench/match_eval.py [--set DIR ...] [--per-problem]
 """
 
 import argparse
@@ -127,28 +128,41 @@ def evaluate(rankings: dict, grades: dict, conflicts: dict) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", type=Path, default=ROOT / "bench" / "match_eval")
-    parser.add_argument("--per-problem", action="store_true")
-    args = parser.parse_args()
-    grades, conflicts = read_qrels(args.set / "qrels.csv")
-    ours = evaluate(matcher_rankings(args.set, 10), grades, conflicts)
-    base = evaluate(baseline_rankings(args.set, 10), grades, conflicts)
+SETS = ("match_eval", "match_eval_holdout")
+
+
+def report(eval_dir: Path, per_problem: bool) -> str:
+    grades, conflicts = read_qrels(eval_dir / "qrels.csv")
+    ours = evaluate(matcher_rankings(eval_dir, 10), grades, conflicts)
+    base = evaluate(baseline_rankings(eval_dir, 10), grades, conflicts)
     out = io.StringIO()
-    out.write(f"set: {args.set}  problems: {len(grades)}\n")
-    out.write(f"{'':<22}{'nDCG@10':>9}{'P@5':>8}{'conflicted':>12}\n")
+    out.write(f"set: {eval_dir.relative_to(ROOT)}  problems: {len(grades)}\n")
+    out.write(f"{'':<24}{'nDCG@10':>9}{'P@5':>8}{'conflicted':>12}\n")
     for name, result in (("plain BM25 (rank_bm25)", base), ("zhiku matcher", ours)):
         out.write(
-            f"{name:<22}{result['ndcg@10']:>9.3f}{result['p@5']:>8.3f}{result['conflicted']:>12}\n"
+            f"{name:<24}{result['ndcg@10']:>9.3f}{result['p@5']:>8.3f}{result['conflicted']:>12}\n"
         )
-    out.write(f"{'difference':<22}{ours['ndcg@10'] - base['ndcg@10']:>+9.3f}")
+    out.write(f"{'difference':<24}{ours['ndcg@10'] - base['ndcg@10']:>+9.3f}")
     out.write(f"{ours['p@5'] - base['p@5']:>+8.3f}\n")
-    if args.per_problem:
+    if per_problem:
         for problem in sorted(grades):
             b, o = base["per_problem"][problem], ours["per_problem"][problem]
             out.write(f"  {problem:<12} bm25 {b:.3f}  ours {o:.3f}  {o - b:+.3f}\n")
-    print(out.getvalue(), end="")
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="a labelled set's folder (default: every set in bench/)",
+    )
+    parser.add_argument("--per-problem", action="store_true")
+    args = parser.parse_args()
+    sets = args.set or [ROOT / "bench" / name for name in SETS if (ROOT / "bench" / name).exists()]
+    print("\n".join(report(path.resolve(), args.per_problem) for path in sets), end="")
 
 
 if __name__ == "__main__":

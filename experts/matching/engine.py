@@ -346,7 +346,8 @@ class MatchIndex:
             )
             kept: list[str] = []
             for _, term in ranked:
-                if not any(term in other for other in kept):
+                # A lone character (业, 带) scores a little but explains nothing.
+                if len(term) > 1 and not any(term in other for other in kept):
                     kept.append(term)
             result.append(kept[:6])
         return result

@@ -1,6 +1,7 @@
 """experts.matching.conflicts: the pure conflict-of-interest rules."""
 
 import pytest
+from django.utils import translation
 
 from experts.matching.conflicts import (
     ExpertFacts,
@@ -20,6 +21,13 @@ ENTERPRISE = ProblemFacts(
     credit_code="91650000228601591E",
     emails=("contact@tianye.com",),
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are gettext strings; the assertions read them in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

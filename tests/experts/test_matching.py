@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from experts.matching import suggest_experts, suggest_societies
 from experts.models import DeclaredConflict, ProblemConflict
@@ -23,6 +24,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 READY = Problem.Status.READY
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are gettext strings; the assertions read them in English."""
+    with translation.override("en"):
+        yield
 
 
 def problem_about(title, bottleneck, *, industry_code="C38", enterprise=None, **extra):
