@@ -21,6 +21,7 @@ __all__ = [
     "SocietySuggestion",
     "Suggestion",
     "candidates_for",
+    "rank_among",
     "suggest_experts",
     "suggest_societies",
 ]
@@ -142,6 +143,22 @@ def suggest_experts(
     """The best experts for a problem, best first, each with reasons; experts with a hard
     conflict of interest are never included, likely conflicts carry `flags`."""
     return _rank([problem], top=top, allowed=expert_ids)[problem.pk]
+
+
+def rank_among(problem: Problem, expert_ids: Collection[int]) -> dict[int, tuple[float, list]]:
+    """Score and explain (matched terms, disciplines) the given experts for a problem, with no
+    query beyond the index's freshness check: for pages that have the rest of the facts."""
+    index = pool_index()
+    names = index.taxonomy.names
+    result = {}
+    for r in index.rank(problem_record(problem), limit=max(len(expert_ids), 1), allowed=expert_ids):
+        reasons = []
+        if r.terms:
+            reasons.append(_("Matched terms: %s") % "、".join(r.terms))
+        if r.disciplines:
+            reasons.append(_("Disciplines: %s") % "、".join(names.get(c, c) for c in r.disciplines))
+        result[index.experts[r.index].id] = (r.score, reasons)
+    return result
 
 
 def candidates_for(problems: Sequence[Problem], *, per_problem: int = 30) -> dict:

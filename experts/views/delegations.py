@@ -20,6 +20,7 @@ from problems.services import DomainError
 
 from ..filters import DelegationFilter
 from ..forms.assignments import DelegationForm, DelegationStaffForm, WithdrawForm
+from ..matching import rank_among
 from ..matching.conflicts import hard_conflicts, likely_conflicts
 from ..matching.facts import experts_facts, problem_facts
 from ..models import Assignment, Delegation
@@ -67,11 +68,12 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _members(delegation: Delegation) -> list:
-    """The society's members, each with their load, conflicts on this problem (hard ones
-    refuse the invitation, likely ones need confirming) and current invitation, in a fixed
-    number of queries."""
+    """The society's members, best match for the problem first, each with the matcher's
+    reasons, their load, conflicts on this problem (hard ones refuse the invitation, likely
+    ones need confirming) and current invitation, in a fixed number of queries."""
     members = list(delegation.society.members.select_related("region").order_by("name", "pk"))
     ids = [m.pk for m in members]
+    ranked = rank_among(delegation.problem, ids)
     loads = expert_loads(ids)
     facts = experts_facts(ids)
     about = problem_facts(delegation.problem)
@@ -87,6 +89,8 @@ def _members(delegation: Delegation) -> list:
         member.standing = (
             Assignment.Status(standing[member.pk]).label if member.pk in standing else ""
         )
+        member.score, member.reasons = ranked.get(member.pk, (0.0, []))
+    members.sort(key=lambda m: -m.score)  # stable: equal scores stay in name order
     return members
 
 

@@ -4,6 +4,7 @@ codes), what the expert reads of a problem, and the side effects of every POST."
 import pytest
 from django.contrib.messages import get_messages
 
+from experts.matching import rank_among
 from experts.models import Assignment, Delegation, ProblemBrief
 from experts.services.assignments import assignment_decline, problem_brief_save
 from experts.services.delegations import delegation_create
@@ -358,10 +359,12 @@ def test_delegation_page_lists_members_with_load_and_flags_in_fixed_queries(
         problem=problem, society=society, experts_wanted=3, due_date=in_days(9), by=staff_tc
     )
     society.members.add(*ExpertFactory.create_batch(n))
+    rank_among(problem, [])  # the matcher's index is built once per pool, not per page
     client = client_for(society_admin_user)
-    # session, user, delegation, admin check (2), members, loads, conflict facts (4),
-    # standing invitations, permissions (2), unread count, invited members, events
-    with django_assert_num_queries(17):
+    # session, user, delegation, admin check (2), members, the index's freshness check (4),
+    # loads, conflict facts (4), standing invitations, permissions (2), unread count,
+    # invited members, events
+    with django_assert_num_queries(21):
         response = client.get(f"/experts/delegations/{delegation.pk}/")
     assert [m.load for m in response.context["members"]] == [0] * n
 
@@ -392,3 +395,22 @@ def test_staff_may_read_but_not_pick_for_the_society(client_for, problem, societ
     client = client_for(staff_tc)
     assert client.get(f"/experts/delegations/{delegation.pk}/").status_code == 200
     assert client.post(f"/experts/delegations/{delegation.pk}/", {}).status_code == 403
+
+
+def test_delegation_page_puts_the_best_matching_members_first(
+    client_for, problem, society, society_admin_user, staff_tc
+):
+    delegation = delegation_create(
+        problem=problem, society=society, experts_wanted=1, due_date=in_days(9), by=staff_tc
+    )
+    unrelated = ExpertFactory(name="甲", research_directions="细毛羊育种")
+    quartz = ExpertFactory(name="乙", research_directions="高纯石英砂提纯工艺")
+    society.members.add(unrelated, quartz)
+    response = client_for(society_admin_user).get(f"/experts/delegations/{delegation.pk}/")
+    members = response.context["members"]
+    assert [m.name for m in members] == ["乙", "甲"]
+    assert members[0].reasons[0].startswith("Matched terms: ")
+    assert "石英砂" in members[0].reasons[0]
+    # The society's own name (化学化工学会) is all the sheep breeder shares with the problem.
+    assert members[1].reasons == ["Matched terms: 化学"]
+    assert members[0].score > 2 * members[1].score
