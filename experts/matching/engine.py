@@ -15,6 +15,7 @@ below the experts of the right field; an expert of the right field whose directi
 words still gets FIT_ONLY · fit. BM25 weights are precomputed into a sparse experts × terms
 matrix, so a query is a sum of a few dozen sparse columns."""
 
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -107,31 +108,39 @@ class Ranked:
 
 
 class _Bm25Matrix:
-    """Experts × terms BM25 weights for one feature space."""
+    """Experts × terms BM25 weights for one feature space, filled one expert at a time into
+    compact arrays (a pool of 100,000 has millions of entries: no Python list per entry)."""
 
-    def __init__(self, docs: list[dict[str, float]], lengths: np.ndarray):
-        vocab: dict[str, int] = {}
-        rows, cols, tfs = [], [], []
-        for row, doc in enumerate(docs):
-            for term, tf in doc.items():
-                col = vocab.setdefault(term, len(vocab))
-                rows.append(row)
-                cols.append(col)
-                tfs.append(tf)
-        n = len(docs)
-        self.vocab = vocab
-        self.terms = list(vocab)  # column → term
-        rows_a = np.asarray(rows, dtype=np.int32)
-        cols_a = np.asarray(cols, dtype=np.int32)
-        tf_a = np.asarray(tfs, dtype=np.float32)
-        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
+    def __init__(self):
+        self.vocab: dict[str, int] = {}
+        self._rows, self._cols, self._tfs = array("i"), array("i"), array("f")
+        self._lengths = array("f")
+
+    def add(self, doc: dict[str, float]) -> None:
+        row = len(self._lengths)
+        vocab = self.vocab
+        for term, tf in doc.items():
+            self._rows.append(row)
+            self._cols.append(vocab.setdefault(term, len(vocab)))
+            self._tfs.append(tf)
+        self._lengths.append(sum(doc.values()))
+
+    def finish(self) -> None:
+        n = len(self._lengths)
+        self.terms = list(self.vocab)  # column → term
+        rows = np.frombuffer(self._rows, dtype=np.int32)
+        cols = np.frombuffer(self._cols, dtype=np.int32)
+        tf = np.frombuffer(self._tfs, dtype=np.float32)
+        lengths = np.frombuffer(self._lengths, dtype=np.float32)
+        df = np.bincount(cols, minlength=len(self.vocab)).astype(np.float32)
         idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = float(lengths.mean()) if n else 1.0
         norm = (K1 * (1 - B + B * lengths / (avg or 1.0))).astype(np.float32)
-        weights = idf[cols_a] * tf_a * (K1 + 1) / (tf_a + norm[rows_a])
+        weights = idf[cols] * tf * (K1 + 1) / (tf + norm[rows])
         self.matrix = sparse.csc_matrix(
-            (weights, (rows_a, cols_a)), shape=(n, max(len(vocab), 1)), dtype=np.float32
+            (weights, (rows, cols)), shape=(n, max(len(self.vocab), 1)), dtype=np.float32
         )
+        del self._rows, self._cols, self._tfs, self._lengths
 
     def scores(self, query: dict[str, float]) -> tuple[np.ndarray, list[int], np.ndarray]:
         cols = [self.vocab[t] for t in query if t in self.vocab]
@@ -156,10 +165,8 @@ class MatchIndex:
         self.position = {expert.id: i for i, expert in enumerate(experts)}
         self.societies = list(societies)
         society_text = {s.id: f"{s.name}\n{s.description}" for s in self.societies}
-        word_docs, gram_docs = [], []
-        word_len = np.zeros(len(experts), dtype=np.float32)
-        gram_len = np.zeros(len(experts), dtype=np.float32)
-        for i, expert in enumerate(experts):
+        self.words, self.grams = _Bm25Matrix(), _Bm25Matrix()
+        for expert in experts:
             fields = self._expert_fields(expert, society_text)
             words: dict[str, float] = defaultdict(float)
             grams: dict[str, float] = defaultdict(float)
@@ -170,12 +177,10 @@ class MatchIndex:
                 if name in ("directions", "disciplines"):
                     for gram, tf in bigrams(text).items():
                         grams[gram] += weight * tf
-            word_docs.append(words)
-            gram_docs.append(grams)
-            word_len[i] = sum(words.values())
-            gram_len[i] = sum(grams.values())
-        self.words = _Bm25Matrix(word_docs, word_len)
-        self.grams = _Bm25Matrix(gram_docs, gram_len)
+            self.words.add(words)
+            self.grams.add(grams)
+        self.words.finish()
+        self.grams.finish()
         self.first_codes, self.second_codes, self.first_m, self.second_m = self._discipline_m()
         self.region_prefixes = np.asarray([region_prefix(e.region) for e in experts], dtype=str)
 
