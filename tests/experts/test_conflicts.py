@@ -117,3 +117,12 @@ def test_same_domain_and_same_group_are_both_flagged():
         "same e-mail domain as the enterprise (tianye.com)",
         "employer 天业节水灌溉股份有限公司 shares the name 天业 with the enterprise",
     ]
+
+
+def test_taiwan_words_compare_equal_but_place_names_stay():
+    assert org_key("新疆晶矽材料有限公司") == org_key("新疆晶硅材料有限公司")
+    assert org_key("伊犁哈薩克自治州牧業公司") == "伊犁哈萨克自治州牧业公司"
+    assert hard_conflicts(
+        ExpertFacts(employer="新疆晶矽材料(有限)公司"),
+        ProblemFacts(id=1, enterprise="新疆晶硅材料有限公司"),
+    ) == ["works for the submitting enterprise (新疆晶矽材料(有限)公司)"]
