@@ -14,6 +14,9 @@ from .models import (
     ProblemBrief,
     ProblemConflict,
     ProfileChange,
+    Proposal,
+    ProposalEvent,
+    ProposalItem,
     Reminder,
     Review,
     ReviewAttachment,
@@ -189,3 +192,43 @@ class ReviewAdmin(ReadOnlyAdmin):
     search_fields = ["assignment__expert__name", "assignment__problem__number", "opinion"]
     list_select_related = ["assignment"]
     inlines = [ReviewAttachmentInline]
+
+
+class ProposalEventInline(admin.TabularInline):
+    model = ProposalEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProposalItemInline(admin.TabularInline):
+    model = ProposalItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["problem", "expert", "score", "flags", "flags_confirmed", "added_by_staff"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    """Bulk assignment proposals: computed, edited and published on the staff pages."""
+
+    list_display = [
+        "label",
+        "status",
+        "experts_per_problem",
+        "due_date",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["label"]
+    list_select_related = ["created_by"]
+    exclude = ["problems"]
+    inlines = [ProposalItemInline, ProposalEventInline]

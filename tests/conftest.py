@@ -12,6 +12,7 @@ expert_user, official_user, society_admin_user
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from tests.factories import (
@@ -47,6 +48,15 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     # The default PBKDF2 hasher costs about a second per user created.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are compared in English, the source text: without this, a test run
+    alone would get the default zh-hans while in a full run it got whatever language the
+    previous test's last request left active in the thread."""
+    with translation.override("en"):
+        yield
 
 
 def english_client() -> Client:

@@ -210,6 +210,33 @@ class Proposal(models.Model):
         return self.label
 
 
+class ProposalEvent(models.Model):
+    """Who moved a proposal (or edited its items), when, from which state to which, and why."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Proposal.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proposal event")
+        verbose_name_plural = _("proposal events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
+
+
 class ProposalItem(models.Model):
     """One proposed (problem, expert) pair with the matcher's score, reasons and flags."""
 

@@ -24,7 +24,7 @@ from problems.rules import problems_visible_to
 from problems.services import DomainError
 
 from ..matching.facts import conflicts_between
-from ..models import Assignment, Expert, Proposal, ProposalItem
+from ..models import Assignment, Expert, Proposal, ProposalEvent, ProposalItem
 from .assignments import assignment_invite, expert_loads
 
 log = logging.getLogger(__name__)
@@ -65,19 +65,37 @@ def _draft(proposal: Proposal) -> Proposal:
 
 
 @transaction.atomic
-def proposal_transition(proposal: Proposal, to: str, **fields) -> Proposal:
-    """Move a proposal along Proposal.TRANSITIONS (under a row lock), setting `fields`."""
+def proposal_transition(
+    proposal: Proposal, to: str, *, by: User | None = None, reason: str = "", **fields
+) -> Proposal:
+    """Move a proposal along Proposal.TRANSITIONS (under a row lock), setting `fields`, with
+    an event (`by` is None when the background computation moves it)."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if to not in Proposal.TRANSITIONS.get(proposal.status, set()):
         raise DomainError(
             _("A proposal can't go from “%(from)s” to “%(to)s”.")
             % {"from": proposal.get_status_display(), "to": P(to).label}
         )
+    from_status = proposal.status
     proposal.status = to
     for name, value in fields.items():
         setattr(proposal, name, value)
     proposal.save()
+    ProposalEvent.objects.create(
+        proposal=proposal, actor=by, from_status=from_status, to_status=to, reason=reason
+    )
     return proposal
+
+
+def _edited(proposal: Proposal, by: User, reason: str) -> None:
+    """An edit of a draft's items: an event that keeps the state."""
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        actor=by,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        reason=reason,
+    )
 
 
 def _enqueue_compute(proposal: Proposal) -> None:
@@ -125,6 +143,12 @@ def proposal_create(
         created_by=by,
     )
     proposal.problems.set(eligible)
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        actor=by,
+        to_status=P.COMPUTING,
+        reason=_("%d problems ready for matching.") % len(eligible),
+    )
     _enqueue_compute(proposal)
     return proposal
 
@@ -133,14 +157,14 @@ def proposal_recompute(proposal: Proposal, *, by: User) -> Proposal:
     """Compute a draft (or a failed proposal) again from the current pool and loads."""
     _check(by)
     with transaction.atomic():
-        proposal = proposal_transition(proposal, P.COMPUTING, error="")
+        proposal = proposal_transition(proposal, P.COMPUTING, by=by, error="")
         _enqueue_compute(proposal)
     return proposal
 
 
 def proposal_discard(proposal: Proposal, *, by: User) -> Proposal:
     _check(by)
-    return proposal_transition(proposal, P.DISCARDED)
+    return proposal_transition(proposal, P.DISCARDED, by=by)
 
 
 def proposal_compute(proposal: Proposal) -> Proposal:
@@ -182,7 +206,8 @@ def proposal_compute(proposal: Proposal) -> Proposal:
         solved_in = time.perf_counter() - solving
     except Exception as error:  # recorded on the proposal for staff; the log has the trace
         log.exception("proposal %s failed", proposal.pk)
-        return proposal_transition(proposal, P.FAILED, error=str(error) or repr(error))
+        message = str(error) or repr(error)
+        return proposal_transition(proposal, P.FAILED, reason=message, error=message)
     items = [
         ProposalItem(
             proposal=proposal,
@@ -211,7 +236,11 @@ def proposal_compute(proposal: Proposal) -> Proposal:
             return proposal  # a concurrent run of the task got there first
         proposal.items.all().delete()
         ProposalItem.objects.bulk_create(items, batch_size=500)
-        return proposal_transition(proposal, P.DRAFT, stats=stats, error="")
+        summary = _("%(n)d assignments proposed, %(short)d problems short.") % {
+            "n": len(pairs),
+            "short": short,
+        }
+        return proposal_transition(proposal, P.DRAFT, reason=summary, stats=stats, error="")
 
 
 # --- staff edit the draft --------------------------------------------------------------------
@@ -220,7 +249,8 @@ def proposal_compute(proposal: Proposal) -> Proposal:
 @transaction.atomic
 def proposal_item_remove(item: ProposalItem, *, by: User) -> None:
     _check(by)
-    _draft(item.proposal)
+    proposal = _draft(item.proposal)
+    _edited(proposal, by, _("Removed: %s") % _pair(item))
     item.delete()
 
 
@@ -259,7 +289,7 @@ def proposal_item_add(
             % {"expert": expert.name, "max": expert.max_assignments}
         )
     ranked = suggest_experts(problem, top=1, expert_ids=[expert.pk])
-    return ProposalItem.objects.create(
+    item = ProposalItem.objects.create(
         proposal=proposal,
         problem=problem,
         expert=expert,
@@ -268,6 +298,8 @@ def proposal_item_add(
         flags=flags,
         added_by_staff=True,
     )
+    _edited(proposal, by, _("Added: %s") % _pair(item))
+    return item
 
 
 @transaction.atomic
@@ -280,8 +312,16 @@ def proposal_flags_confirm(
     proposal = _draft(proposal)
     shown, confirmed = set(shown), set(confirmed)
     flagged = proposal.items.exclude(flags=[]).filter(pk__in=shown)
+    newly = list(flagged.filter(pk__in=confirmed, flags_confirmed=False))
+    withdrawn = list(flagged.exclude(pk__in=confirmed).filter(flags_confirmed=True))
     flagged.filter(pk__in=confirmed).update(flags_confirmed=True)
     flagged.exclude(pk__in=confirmed).update(flags_confirmed=False)
+    for items, text in (
+        (newly, _("Conflict flags confirmed: %s")),
+        (withdrawn, _("Confirmation withdrawn: %s")),
+    ):
+        if items:
+            _edited(proposal, by, text % "；".join(_pair(item) for item in items))
     return proposal.items.exclude(flags=[]).filter(flags_confirmed=True).count()
 
 
@@ -336,5 +376,12 @@ def proposal_publish(proposal: Proposal, *, by: User) -> list[Assignment]:
                 _("Nothing was published. %(pair)s: %(error)s")
                 % {"pair": _pair(item), "error": error}
             ) from error
-    proposal_transition(proposal, P.PUBLISHED, published_by=by, published_at=timezone.now())
+    proposal_transition(
+        proposal,
+        P.PUBLISHED,
+        by=by,
+        reason=_("%d invitations sent.") % len(assignments),
+        published_by=by,
+        published_at=timezone.now(),
+    )
     return assignments

@@ -132,6 +132,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": proposal.status == Proposal.Status.DRAFT,
             "n_unconfirmed": flagged.filter(flags_confirmed=False).count(),
             "add_form": ProposalItemAddForm(auto_id=False),
+            "events": proposal.events.select_related("actor"),
         },
     )
 

@@ -189,4 +189,4 @@ def test_detail_queries_do_not_grow_with_the_problems(client_for, staff_tc, comp
         response = client.get(detail(proposal))
 
     assert sum(len(row["items"]) for row in response.context["rows"]) == 2 * n
-    assert len(queries) == 10
+    assert len(queries) == 11  # … and the history (one query)

@@ -333,3 +333,31 @@ def test_two_staff_publishing_the_same_expert_at_once_never_exceed_capacity(
     assert "专家E-ONLY already has 1 of 1 concurrent assignments." in str(refused[0])
     assert Assignment.objects.filter(expert=expert).count() == 1
     assert sorted(Proposal.objects.values_list("status", flat=True)) == ["draft", "published"]
+
+
+def test_every_proposal_change_is_recorded(staff_tc, ent_a, django_capture_on_commit_callbacks):
+    from experts.models import ProposalEvent
+
+    battery_expert("E-1")
+    extra = battery_expert("E-2")
+    problem = battery_problem(ent_a)
+    proposal = computed(django_capture_on_commit_callbacks, [problem], by=staff_tc, k=1)
+    item = proposal.items.get()
+    proposal_item_remove(item, by=staff_tc)
+    proposal_item_add(proposal, problem=problem, expert=extra, by=staff_tc)
+    proposal_discard(proposal, by=staff_tc)
+    rows = list(
+        ProposalEvent.objects.filter(proposal=proposal).values_list(
+            "actor__username", "from_status", "to_status"
+        )
+    )
+    assert rows == [
+        ("staff_tc", "", "computing"),
+        (None, "computing", "draft"),
+        ("staff_tc", "draft", "draft"),
+        ("staff_tc", "draft", "draft"),
+        ("staff_tc", "draft", "discarded"),
+    ]
+    reasons = list(ProposalEvent.objects.filter(proposal=proposal).values_list("reason", flat=True))
+    assert reasons[2].startswith("Removed: ")
+    assert reasons[3] == f"Added: {extra.name} → {problem.number}"
