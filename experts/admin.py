@@ -104,14 +104,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AssignmentEventInline(admin.TabularInline):
-    model = AssignmentEvent
+class EventInline(admin.TabularInline):
+    """A workflow row's history, read-only."""
+
     extra = 0
     can_delete = False
     readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class AssignmentEventInline(EventInline):
+    model = AssignmentEvent
 
 
 @admin.register(Assignment)
@@ -130,14 +135,8 @@ class AssignmentEventAdmin(ReadOnlyAdmin):
     list_select_related = ["assignment", "actor"]
 
 
-class DelegationEventInline(admin.TabularInline):
+class DelegationEventInline(EventInline):
     model = DelegationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delegation)
@@ -194,14 +193,8 @@ class ReviewAdmin(ReadOnlyAdmin):
     inlines = [ReviewAttachmentInline]
 
 
-class ProposalEventInline(admin.TabularInline):
+class ProposalEventInline(EventInline):
     model = ProposalEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ProposalItemInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import region_field
@@ -21,6 +23,20 @@ class MultipleFileField(forms.FileField):
         for upload in cleaned:
             attachment_validate(upload)
         return cleaned
+
+
+def _attachment_help() -> str:
+    return gettext("PDF, Word, Excel, PowerPoint or images (%(types)s), up to 20 MB each.") % {
+        "types": " ".join(ALLOWED_EXTENSIONS)
+    }
+
+
+def attachments_field() -> MultipleFileField:
+    """The upload field of problems and opinions. Its help is translated when shown (a
+    `gettext_lazy(...) % ...` would be fixed in the language active at import)."""
+    return MultipleFileField(
+        label=_("Attachments"), required=False, help_text=lazy(_attachment_help, str)()
+    )
 
 
 class DateInput(forms.DateInput):
@@ -67,12 +83,7 @@ class ProblemForm(forms.ModelForm):
         widget=forms.Select(attrs={"data-searchable": "1"}),
     )
     region = region_field(label=_("Region"))
-    new_attachments = MultipleFileField(
-        label=_("Attachments"),
-        required=False,
-        help_text=_("PDF, Word, Excel, PowerPoint or images (%(types)s), up to 20 MB each.")
-        % {"types": " ".join(ALLOWED_EXTENSIONS)},
-    )
+    new_attachments = attachments_field()
 
     class Meta:
         model = Problem

@@ -219,17 +219,23 @@ def problem_note(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-@login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(
-        Attachment.objects.filter(problem__in=problems_visible_to(request.user)), pk=pk
-    )
+def attachment_response(attachment) -> FileResponse:
+    """A stored upload (problem or opinion attachment), always as a download under its
+    original name: never rendered inline, whatever its type."""
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(problem__in=problems_visible_to(request.user)), pk=pk
+    )
+    return attachment_response(attachment)
 
 
 @login_required

@@ -4,8 +4,7 @@ required note, members of the society, scores needed to submit...)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from problems.forms import DateInput, MultipleFileField
-from problems.services import ALLOWED_EXTENSIONS
+from problems.forms import DateInput, attachments_field
 
 from ..models import Assignment, Delegation, Expert, ProblemBrief, Review, Society
 from .pool import ExpertRefField
@@ -140,12 +139,7 @@ class ReviewForm(forms.ModelForm):
         # Values as str(True)/str(False), so that a saved answer shows as checked again.
         widget=forms.RadioSelect(choices=[(True, _("Yes")), (False, _("No"))]),
     )
-    new_attachments = MultipleFileField(
-        label=_("Attachments"),
-        required=False,
-        help_text=_("PDF, Word, Excel, PowerPoint or images (%(types)s), up to 20 MB each.")
-        % {"types": " ".join(ALLOWED_EXTENSIONS)},
-    )
+    new_attachments = attachments_field()
 
     class Meta:
         model = Review

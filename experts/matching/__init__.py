@@ -169,19 +169,16 @@ def candidates_for(problems: Sequence[Problem], *, per_problem: int = 30) -> dic
 def suggest_societies(problem: Problem, *, top: int = 10) -> list[SocietySuggestion]:
     """Societies whose disciplines fit the problem and whose members know the subject."""
     index = pool_index()
-    record = problem_record(problem)
-    ranked = index.rank(record, limit=200)
-    scores = {index.experts[r.index].id: r.score for r in ranked}
-    member_names = dict(Expert.objects.filter(pk__in=list(scores)).values_list("pk", "name"))
     names = index.taxonomy.names
     results = []
-    for society, score, codes, members in index.rank_societies(record, scores, top=top):
+    for society, score, codes, members in index.rank_societies(problem_record(problem), top=top):
         reasons = []
         if codes:
             reasons.append(_("Disciplines: %s") % "、".join(names.get(c, c) for c in codes))
         if members:
             reasons.append(
-                _("Members who match: %s") % "、".join(member_names.get(m, "") for m in members)
+                _("Members who match: %s")
+                % "、".join(index.experts[index.position[m]].name for m in members)
             )
         results.append(SocietySuggestion(society.id, society.ref, score, reasons))
     return results

@@ -49,6 +49,8 @@ FLOOR = 0.5
 FIT_ONLY = 0.05
 REGION_BONUS = 0.02
 PRF_DEPTH = 15
+# Societies are judged by their members among this many best experts.
+SOCIETY_DEPTH = 200
 PROFILE_MIX = {"industry": 0.45, "feedback": 0.45, "mentioned": 0.1}
 
 
@@ -92,8 +94,18 @@ class Taxonomy:
     parents: dict[str, str | None]
     industry_affinity: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def first_level(self, code: str) -> str:
-        return code[:3]
+
+@dataclass
+class _Scores:
+    """Everything one problem's scoring computes, per expert and for the problem."""
+
+    score: np.ndarray
+    text: np.ndarray
+    fit: np.ndarray
+    same_region: np.ndarray
+    profile: dict[str, float]
+    word_cols: list[int]
+    word_weights: np.ndarray
 
 
 @dataclass
@@ -294,14 +306,7 @@ class MatchIndex:
         peak = fit.max(initial=0)
         return (fit / peak).astype(np.float32) if peak > 0 else fit.astype(np.float32)
 
-    def rank(
-        self,
-        problem: ProblemRecord,
-        *,
-        limit: int,
-        allowed: Collection[int] | None = None,
-    ) -> list[Ranked]:
-        """The `limit` best experts (by position in `experts`), best first."""
+    def _score(self, problem: ProblemRecord) -> _Scores:
         words, grams = self.query_terms(problem)
         word_scores, word_cols, word_weights = self.words.scores(words)
         gram_scores, _, _ = self.grams.scores(grams)
@@ -313,27 +318,44 @@ class MatchIndex:
         score = text_n * (FLOOR + (1 - FLOOR) * fit) + FIT_ONLY * fit
         same_region = self._same_region(problem.region)
         score = score + REGION_BONUS * same_region * (score > 0)
+        return _Scores(score, text_n, fit, same_region, profile, word_cols, word_weights)
+
+    @staticmethod
+    def _best(score: np.ndarray, limit: int) -> np.ndarray:
+        """Positions of the `limit` best positive scores, best first; equal scores in pool
+        order, so the ranking is repeatable."""
+        candidates = np.flatnonzero(score > 0)
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
+        return candidates[np.lexsort((candidates, -score[candidates]))]
+
+    def rank(
+        self,
+        problem: ProblemRecord,
+        *,
+        limit: int,
+        allowed: Collection[int] | None = None,
+    ) -> list[Ranked]:
+        """The `limit` best experts (by position in `experts`), best first."""
+        scored = self._score(problem)
+        score = scored.score
         if allowed is not None:
             mask = np.zeros(len(score), dtype=bool)
             mask[[self.position[pk] for pk in allowed if pk in self.position]] = True
             score = np.where(mask, score, -1.0)
-        candidates = np.flatnonzero(score > 0)
-        if len(candidates) > limit:
-            candidates = candidates[np.argpartition(-score[candidates], limit - 1)[:limit]]
-        # Best first; equal scores in pool order, so the ranking is repeatable.
-        order = candidates[np.lexsort((candidates, -score[candidates]))]
-        terms = self._terms_of(order, word_cols, word_weights)
+        order = self._best(score, limit)
+        terms = self._terms_of(order, scored.word_cols, scored.word_weights)
         return [
             Ranked(
                 index=int(i),
                 score=float(score[i]),
-                text=float(text_n[i]),
-                fit=float(fit[i]),
+                text=float(scored.text[i]),
+                fit=float(scored.fit[i]),
                 terms=row_terms,
                 disciplines=[
-                    c for c in self.experts[i].disciplines if self._in_profile(c, profile)
+                    c for c in self.experts[i].disciplines if self._in_profile(c, scored.profile)
                 ],
-                same_region=bool(same_region[i]),
+                same_region=bool(scored.same_region[i]),
             )
             for i, row_terms in zip(order, terms, strict=True)
         ]
@@ -368,13 +390,16 @@ class MatchIndex:
 
     # --- societies ----------------------------------------------------------------------
 
-    def rank_societies(self, problem: ProblemRecord, expert_scores: dict[int, float], *, top: int):
-        """Societies by their disciplines' fit with the problem's profile and by the best
-        scores of their members: [(society, score, fitting disciplines, best members)]."""
-        words, grams = self.query_terms(problem)
-        word_scores, _, _ = self.words.scores(words)
-        gram_scores, _, _ = self.grams.scores(grams)
-        profile = self.profile(problem, word_scores + BIGRAM_WEIGHT * gram_scores)
+    def rank_societies(self, problem: ProblemRecord, *, top: int):
+        """Societies by their disciplines' fit with the problem's profile and by the scores
+        of their best members among the SOCIETY_DEPTH best experts:
+        [(society, score, fitting disciplines, ids of the best members)]."""
+        scored = self._score(problem)
+        expert_scores = {
+            self.experts[i].id: float(scored.score[i])
+            for i in self._best(scored.score, SOCIETY_DEPTH)
+        }
+        profile = scored.profile
         results = []
         for society in self.societies:
             codes = [c for c in society.disciplines if self._in_profile(c, profile)]

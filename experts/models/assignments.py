@@ -14,6 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from .pool import Expert, Society
 
 
+class WorkflowEvent(models.Model):
+    """One history row: who (none for the background jobs), when, why; the subclasses add
+    the row they belong to and the from/to states of its model."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
 class ProblemBrief(models.Model):
     """The staff's restatement of a problem for the experts who review it.
 
@@ -118,26 +137,16 @@ class Delegation(models.Model):
         return f"{self.society} ← {self.problem_id}"
 
 
-class DelegationEvent(models.Model):
+class DelegationEvent(WorkflowEvent):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from"), max_length=20, choices=Delegation.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=Delegation.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("delegation event")
         verbose_name_plural = _("delegation events")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.delegation_id}: {self.from_status} → {self.to_status}"
@@ -210,28 +219,18 @@ class Proposal(models.Model):
         return self.label
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(WorkflowEvent):
     """Who moved a proposal (or edited its items), when, from which state to which, and why."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from"), max_length=20, choices=Proposal.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("proposal event")
         verbose_name_plural = _("proposal events")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
@@ -373,29 +372,19 @@ class Assignment(models.Model):
         return reverse("experts:assignment_detail", args=[self.pk])
 
 
-class AssignmentEvent(models.Model):
+class AssignmentEvent(WorkflowEvent):
     """Who moved an assignment, when, from which state to which, and why. Releases of the
     opinion to the enterprise are recorded here too (same state, with the reason)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_status = models.CharField(
         _("from"), max_length=20, choices=Assignment.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=Assignment.Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("assignment event")
         verbose_name_plural = _("assignment events")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.from_status} → {self.to_status}"

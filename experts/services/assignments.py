@@ -33,6 +33,7 @@ from ..models import (
     Proposal,
     Review,
 )
+from .states import transition
 
 A = Assignment.Status
 
@@ -58,15 +59,33 @@ def expert_loads(expert_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def expert_capacity(expert: Expert, load: int) -> int:
-    return max(0, expert.max_assignments - load) if expert.accepting else 0
-
-
 def problem_assignable(problem: Problem) -> None:
     if problem.status != Problem.Status.READY:
         raise DomainError(
             _("Only problems that passed the confidentiality review can be assigned.")
         )
+
+
+def invitation_check(problem: Problem, expert: Expert, *, confirm_flags: bool | None) -> list:
+    """Refuse an expert who can't be invited to the problem (DomainError): a hard conflict,
+    likely conflicts not confirmed (unless `confirm_flags` is None: the caller keeps them for
+    later), an invitation already standing, not accepting. Returns the likely conflicts.
+    Capacity is the caller's to check: what counts as load differs."""
+    hard, flags = conflicts_between(expert, problem)
+    if hard:
+        raise DomainError(
+            _("%(expert)s can't review this problem: %(reasons)s")
+            % {"expert": expert.name, "reasons": "；".join(hard)}
+        )
+    if flags and confirm_flags is False:
+        raise FlagsNeedConfirmation(flags)
+    if Assignment.objects.filter(
+        problem=problem, expert=expert, status__in=Assignment.ACTIVE_STATES
+    ).exists():
+        raise DomainError(_("%s is already invited to this problem.") % expert.name)
+    if not expert.accepting:
+        raise DomainError(_("%s is not accepting assignments at the moment.") % expert.name)
+    return flags
 
 
 @transaction.atomic
@@ -89,20 +108,7 @@ def assignment_invite(
     # The lock serialises every invitation of this expert: the load counted below can't
     # change until we commit (PostgreSQL; SQLite serialises writers anyway).
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
-    hard, flags = conflicts_between(expert, problem)
-    if hard:
-        raise DomainError(
-            _("%(expert)s can't review this problem: %(reasons)s")
-            % {"expert": expert.name, "reasons": "；".join(hard)}
-        )
-    if flags and not confirm_flags:
-        raise FlagsNeedConfirmation(flags)
-    if Assignment.objects.filter(
-        problem=problem, expert=expert, status__in=Assignment.ACTIVE_STATES
-    ).exists():
-        raise DomainError(_("%s is already invited to this problem.") % expert.name)
-    if not expert.accepting:
-        raise DomainError(_("%s is not accepting assignments at the moment.") % expert.name)
+    flags = invitation_check(problem, expert, confirm_flags=bool(confirm_flags))
     load = expert_loads([expert.pk]).get(expert.pk, 0)
     if load >= expert.max_assignments:
         raise DomainError(
@@ -144,26 +150,18 @@ def brief_title(problem: Problem) -> str:
     return brief.title if brief else problem.title
 
 
-@transaction.atomic
 def assignment_transition(
     assignment: Assignment, to: str, *, by: User | None, reason: str = "", **fields
 ) -> Assignment:
     """Move an assignment along Assignment.TRANSITIONS, setting `fields`, with an event."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if to not in Assignment.TRANSITIONS.get(assignment.status, set()):
-        raise DomainError(
-            _("An assignment can't go from “%(from)s” to “%(to)s”.")
-            % {"from": assignment.get_status_display(), "to": A(to).label}
-        )
-    from_status = assignment.status
-    assignment.status = to
-    for name, value in fields.items():
-        setattr(assignment, name, value)
-    assignment.save()
-    AssignmentEvent.objects.create(
-        assignment=assignment, actor=by, from_status=from_status, to_status=to, reason=reason
+    return transition(
+        assignment,
+        to,
+        by=by,
+        reason=reason,
+        refused=_("An assignment can't go from “%(from)s” to “%(to)s”."),
+        **fields,
     )
-    return assignment
 
 
 # --- the expert answers; staff withdraw; unanswered invitations expire --------------------------

@@ -26,28 +26,22 @@ from .assignments import (
     brief_title,
     problem_assignable,
 )
+from .states import transition
 
 D = Delegation.Status
 
 
-@transaction.atomic
 def delegation_transition(
     delegation: Delegation, to: str, *, by: User | None, reason: str = ""
 ) -> Delegation:
     """Move a delegation along Delegation.TRANSITIONS with an event."""
-    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    if to not in Delegation.TRANSITIONS.get(delegation.status, set()):
-        raise DomainError(
-            _("A delegation can't go from “%(from)s” to “%(to)s”.")
-            % {"from": delegation.get_status_display(), "to": D(to).label}
-        )
-    from_status = delegation.status
-    delegation.status = to
-    delegation.save(update_fields=["status"])
-    DelegationEvent.objects.create(
-        delegation=delegation, actor=by, from_status=from_status, to_status=to, reason=reason
+    return transition(
+        delegation,
+        to,
+        by=by,
+        reason=reason,
+        refused=_("A delegation can't go from “%(from)s” to “%(to)s”."),
     )
-    return delegation
 
 
 @transaction.atomic

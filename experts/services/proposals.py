@@ -23,9 +23,9 @@ from problems.models import Campaign, Problem
 from problems.rules import problems_visible_to
 from problems.services import DomainError
 
-from ..matching.facts import conflicts_between
 from ..models import Assignment, Expert, Proposal, ProposalEvent, ProposalItem
-from .assignments import assignment_invite, expert_loads
+from .assignments import assignment_invite, expert_loads, invitation_check
+from .states import transition
 
 log = logging.getLogger(__name__)
 
@@ -64,27 +64,19 @@ def _draft(proposal: Proposal) -> Proposal:
     return proposal
 
 
-@transaction.atomic
 def proposal_transition(
     proposal: Proposal, to: str, *, by: User | None = None, reason: str = "", **fields
 ) -> Proposal:
     """Move a proposal along Proposal.TRANSITIONS (under a row lock), setting `fields`, with
     an event (`by` is None when the background computation moves it)."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if to not in Proposal.TRANSITIONS.get(proposal.status, set()):
-        raise DomainError(
-            _("A proposal can't go from “%(from)s” to “%(to)s”.")
-            % {"from": proposal.get_status_display(), "to": P(to).label}
-        )
-    from_status = proposal.status
-    proposal.status = to
-    for name, value in fields.items():
-        setattr(proposal, name, value)
-    proposal.save()
-    ProposalEvent.objects.create(
-        proposal=proposal, actor=by, from_status=from_status, to_status=to, reason=reason
+    return transition(
+        proposal,
+        to,
+        by=by,
+        reason=reason,
+        refused=_("A proposal can't go from “%(from)s” to “%(to)s”."),
+        **fields,
     )
-    return proposal
 
 
 def _edited(proposal: Proposal, by: User, reason: str) -> None:
@@ -268,18 +260,7 @@ def proposal_item_add(
         raise DomainError(_("This problem is not part of the proposal."))
     if proposal.items.filter(problem=problem, expert=expert).exists():
         raise DomainError(_("%s is already proposed for this problem.") % expert.name)
-    hard, flags = conflicts_between(expert, problem)
-    if hard:
-        raise DomainError(
-            _("%(expert)s can't review this problem: %(reasons)s")
-            % {"expert": expert.name, "reasons": "；".join(hard)}
-        )
-    if Assignment.objects.filter(
-        problem=problem, expert=expert, status__in=Assignment.ACTIVE_STATES
-    ).exists():
-        raise DomainError(_("%s is already invited to this problem.") % expert.name)
-    if not expert.accepting:
-        raise DomainError(_("%s is not accepting assignments at the moment.") % expert.name)
+    flags = invitation_check(problem, expert, confirm_flags=None)
     load = (
         expert_loads([expert.pk]).get(expert.pk, 0) + proposal.items.filter(expert=expert).count()
     )
@@ -312,8 +293,9 @@ def proposal_flags_confirm(
     proposal = _draft(proposal)
     shown, confirmed = set(shown), set(confirmed)
     flagged = proposal.items.exclude(flags=[]).filter(pk__in=shown)
-    newly = list(flagged.filter(pk__in=confirmed, flags_confirmed=False))
-    withdrawn = list(flagged.exclude(pk__in=confirmed).filter(flags_confirmed=True))
+    named = flagged.select_related("expert", "problem")  # for the event's text
+    newly = list(named.filter(pk__in=confirmed, flags_confirmed=False))
+    withdrawn = list(named.exclude(pk__in=confirmed).filter(flags_confirmed=True))
     flagged.filter(pk__in=confirmed).update(flags_confirmed=True)
     flagged.exclude(pk__in=confirmed).update(flags_confirmed=False)
     for items, text in (

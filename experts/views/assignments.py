@@ -10,7 +10,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from accounts.rules import is_expert
 from problems.models import Problem
 from problems.rules import problems_visible_to
 from problems.services import DomainError
+from problems.views import attachment_response
 
 from ..filters import AssignmentFilter
 from ..forms.assignments import AcceptForm, BriefForm, ConfirmFlagsForm, DeclineForm, WithdrawForm
@@ -141,12 +142,7 @@ def brief_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpR
     if brief is None:
         raise Http404
     attachment = get_object_or_404(brief.released_attachments.all(), pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(attachment)
 
 
 # --- staff ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from problems.rules import problems_visible_to
 from problems.services import DomainError
+from problems.views import attachment_response
 
 from ..forms.assignments import ReleaseForm, ReviewForm
 from ..models import Assignment, Review, ReviewAttachment
@@ -68,12 +69,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(review_attachments_visible_to(request.user), pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(attachment)
 
 
 @login_required
