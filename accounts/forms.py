@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Expert
@@ -7,6 +9,29 @@ from experts.validators import normalize_email, normalize_mobile, validate_mobil
 from problems.models import Enterprise, Industry
 
 from .models import Region, User
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses an id out of the database's integer range as
+    an invalid choice like any other. Django checks the range for `pk=` but not for
+    `pk__in=`, where SQLite raises OverflowError and PostgreSQL an error of its own."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        for pk in value or ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number: the parent reports it
+            if (low is not None and number < low) or (high is not None and number > high):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class RegionChoiceField(forms.ModelChoiceField):

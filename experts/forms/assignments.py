@@ -4,6 +4,7 @@ required note, members of the society, scores needed to submit...)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ModelIdsField
 from problems.forms import DateInput, attachments_field
 
 from ..models import Assignment, Delegation, Expert, ProblemBrief, Review, Society
@@ -62,7 +63,7 @@ class ConfirmFlagsForm(forms.Form):
 
 
 class BriefForm(forms.ModelForm):
-    released_attachments = forms.ModelMultipleChoiceField(
+    released_attachments = ModelIdsField(
         label=_("Attachments released to the experts"),
         queryset=None,
         required=False,
@@ -98,7 +99,7 @@ class DelegationForm(forms.ModelForm):
 class DelegationStaffForm(ConfirmFlagsForm):
     # Any expert, not only members: the service refuses non-members with a clear message.
     # The page renders the society's members as checkboxes itself (with load and flags).
-    experts = forms.ModelMultipleChoiceField(
+    experts = ModelIdsField(
         label=_("Members to invite"),
         queryset=Expert.objects.all(),
         error_messages={"required": _("Please choose at least one member.")},

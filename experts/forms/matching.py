@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ModelIdsField
 from accounts.models import Region
 from problems.forms import DateInput
 from problems.models import Campaign
@@ -34,7 +35,7 @@ class IdsField(forms.Field):
 
 
 class InviteForm(forms.Form):
-    experts = forms.ModelMultipleChoiceField(
+    experts = ModelIdsField(
         label=_("Experts to invite"),
         queryset=Expert.objects.order_by("name", "pk"),
         widget=forms.MultipleHiddenInput,

@@ -414,3 +414,30 @@ def test_delegation_page_puts_the_best_matching_members_first(
     # The society's own name (化学化工学会) is all the sheep breeder shares with the problem.
     assert members[1].reasons == ["Matched terms: 化学"]
     assert members[0].score > 2 * members[1].score
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "9" * 30])
+def test_ids_that_are_no_rows_are_form_errors_not_server_errors(
+    bad, client_for, problem, society, society_admin_user, staff_tc
+):
+    """A tampered id (not a number, no such row, beyond the database's integer range) in any
+    multiple choice of the workflow: the form says so and nothing is written."""
+    delegation = delegation_create(
+        problem=problem, society=society, experts_wanted=1, due_date=in_days(9), by=staff_tc
+    )
+    staff = client_for(staff_tc)
+    matching = staff.post(
+        f"/experts/problems/{problem.pk}/matching/", {"experts": [bad], "due_date": in_days(9)}
+    )
+    brief = staff.post(
+        f"/experts/problems/{problem.pk}/brief/",
+        {"title": "转述", "summary": "问题", "released_attachments": [bad]},
+    )
+    staffing = client_for(society_admin_user).post(
+        f"/experts/delegations/{delegation.pk}/", {"experts": [bad]}
+    )
+    assert (matching.status_code, brief.status_code, staffing.status_code) == (302, 200, 200)
+    assert list(brief.context["form"].errors) == ["released_attachments"]
+    assert list(staffing.context["form"].errors) == ["experts"]
+    assert Assignment.objects.count() == 0
+    assert not ProblemBrief.objects.exists()
