@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
-DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext chromium
+DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

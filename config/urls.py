@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("problems/", include("problems.urls")),
     path("experts/", include("experts.urls")),
+    path("consult/", include("consult.urls")),
     path("data/", include((data_urlpatterns, "data"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

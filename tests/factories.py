@@ -264,3 +264,72 @@ class NotificationFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"通知{n}")
+
+
+# --- research topics and advisory reports ----------------------------------------------------
+
+
+def series(code: str = "zkzb"):
+    from consult.models import Series
+
+    return Series.objects.get(code=code)
+
+
+class TopicFactory(DjangoModelFactory):
+    """A proposed topic of the 新疆 CAST (650000), led by a new expert unless told otherwise.
+    Tests about a topic's transitions go through consult.services.topics."""
+
+    class Meta:
+        model = "consult.Topic"
+
+    number = factory.Sequence(lambda n: f"ZK-2026-{n + 900:03d}")
+    title = factory.Sequence(lambda n: f"南疆棉花机采配套技术研究{n}")
+    summary = "梳理机采棉清理加工环节的关键装备短板，提出攻关路线。"
+    region = factory.LazyFunction(lambda: region("650000"))
+    lead_expert = factory.SubFactory(ExpertFactory)
+
+
+class ReportFactory(DjangoModelFactory):
+    """A draft report of 智库专报 by the 新疆 CAST (650000), restricted circulation.
+    `addressees=[body, ...]` names the bodies it is addressed to. Use `issued_report()` for
+    an issued one (through the service, so it has its number and revision)."""
+
+    class Meta:
+        model = "consult.Report"
+        skip_postgeneration_save = True
+
+    series = factory.LazyFunction(series)
+    region = factory.LazyFunction(lambda: region("650000"))
+    title = factory.Sequence(lambda n: f"关于加快南疆节水灌溉装备国产化的建议{n}")
+    summary = "南疆节水灌溉关键部件依赖进口，建议设立专项攻关。"
+    body = "## 一、基本情况\n\n南疆节水灌溉面积持续扩大。\n\n## 二、建议\n\n设立专项。\n"
+    authors = "王建国 李明"
+    issuing_body = "新疆维吾尔自治区科学技术协会"
+
+    @factory.post_generation
+    def addressees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.addressees.set(extracted)
+
+    @factory.post_generation
+    def copies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.copies.set(extracted)
+
+    @factory.post_generation
+    def revision(self, create, extracted, **kwargs):
+        # Every report has at least its first revision, as report_create gives it.
+        if create:
+            from consult.services.reports import _revision_create
+
+            _revision_create(self, by=None, note="Created")
+
+
+def issued_report(*, by, addressees, copies=(), **fields):
+    """A report taken through review and approval and issued by `by` (staff)."""
+    from consult.services.reports import report_transition
+
+    report = ReportFactory(addressees=addressees, copies=list(copies), **fields)
+    for to in ("review", "approved", "issued"):
+        report = report_transition(report, to, by=by)
+    return report

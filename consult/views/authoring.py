@@ -1,0 +1,3 @@
+"""authoring"""
+
+urlpatterns: list = []
