@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/bulk_assign.py
 	$(BIN)/python bench/match_eval.py
+	$(BIN)/python bench/report_pdf.py
 
 # The matcher's quality on the labelled set in bench/match_eval/, beside plain BM25.
 eval: install

@@ -221,6 +221,9 @@ LOGGING = {
         "jieba": {"level": "WARNING"},
         # Every task success at INFO is noise (and, eager, lands in the middle of a page).
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every page at INFO; its warnings still show.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Eager Celery still takes a producer from the (unused) broker pool, and kombu warns
         # that the empty broker URL means localhost: true, and never contacted.
         **({"kombu.connection": {"level": "ERROR"}} if CELERY_TASK_ALWAYS_EAGER else {}),

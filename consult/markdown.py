@@ -2,12 +2,14 @@
 
 What authors may write: headings (`##` or a line of its own like 「一、总体情况」 for the first
 level, `###` or 「（一）……」 for the second, `####` for a bold third), paragraphs, lists,
-tables, footnotes (`[^1]`) and figures uploaded to the report (`![caption](image:ID)`).
+tables (a column's alignment becomes a class, `align-left|center|right`: no style attribute
+survives), footnotes (`[^1]`) and figures uploaded to the report (`![caption](image:ID)`).
 Everything else is dropped by nh3: no script, style, event handler, iframe, remote image or
 link survives; an image may only be one of the report's own uploads."""
 
 import re
 from collections.abc import Callable, Iterable
+from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -17,6 +19,7 @@ ALLOWED_TAGS = {
     "h2", "h3", "h4", "p", "br", "strong", "em", "del", "ul", "ol", "li", "blockquote", "hr",
     "table", "thead", "tbody", "tr", "th", "td", "sup", "a", "section", "img",
 }  # fmt: skip
+ALIGN_CLASSES = ("align-left", "align-center", "align-right")
 ALLOWED_CLASSES = {
     "h2": {"level-1"},
     "h3": {"level-2"},
@@ -27,8 +30,12 @@ ALLOWED_CLASSES = {
     "li": {"footnote-item"},
     "sup": {"footnote-ref"},
     "a": {"footnote-backref"},
+    "th": set(ALIGN_CLASSES),
+    "td": set(ALIGN_CLASSES),
 }
 ALLOWED_ATTRIBUTES = {
+    # No attribute on every tag: nh3 would otherwise keep its default `title` and `lang`.
+    "*": set(),
     "a": {"href", "id"},
     "sup": {"id"},
     "li": {"id"},
@@ -53,6 +60,7 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("heading_close", _heading_close)
     md.core.ruler.after("block", "numbered_headings", _numbered_headings)
+    md.core.ruler.after("block", "table_alignment", _table_alignment)
     return md
 
 
@@ -85,6 +93,16 @@ def _numbered_headings(state) -> None:
         closing.type, closing.tag = "heading_close", tag
 
 
+def _table_alignment(state) -> None:
+    """A column's alignment (`:--`, `:-:`, `--:`) as a class: the sanitiser keeps no style."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            style = str(token.attrs.pop("style"))
+            side = style.removeprefix("text-align:").strip()
+            if side in ("left", "center", "right"):
+                token.attrSet("class", f"align-{side}")
+
+
 _MD = _parser()
 
 
@@ -114,7 +132,10 @@ def sanitize(html: str) -> str:
     )
 
 
-_IMG = re.compile(r'<img src="image:(\d+)"( alt="[^"]*")?\s*/?>|<img(?: alt="[^"]*")?\s*/?>')
+# nh3 writes every attribute as name="value" with `"` escaped, and keeps only src and alt on
+# an image, in the order the author wrote them.
+_IMG = re.compile(r'<img((?:\s+[a-z]+="[^"]*")*)\s*/?>')
+_IMG_ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
 
 
 def render(
@@ -130,9 +151,13 @@ def render(
     allowed = set(image_ids)
 
     def resolve(match: re.Match) -> str:
-        if match.group(1) is None or int(match.group(1)) not in allowed:
+        attributes = dict(_IMG_ATTRIBUTE.findall(match.group(1)))
+        reference = IMAGE_REF.fullmatch(attributes.get("src", ""))
+        if reference is None or int(reference.group(1)) not in allowed:
             return ""
-        return f'<img src="{image_url(int(match.group(1)))}"{match.group(2) or ""}>'
+        alt = attributes.get("alt")
+        src = escape(image_url(int(reference.group(1))))
+        return f'<img src="{src}"' + (f' alt="{alt}"' if alt is not None else "") + ">"
 
     return _IMG.sub(resolve, html)
 

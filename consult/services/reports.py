@@ -15,6 +15,7 @@ from experts.services.states import transition
 from problems.services import DomainError, clean_upload_name, sequence_next, sniff_content_type
 
 from ..models import Report, ReportEvent, ReportImage, ReportRevision
+from ..pdf.cache import report_pdf_prerender
 
 R = Report.Status
 
@@ -124,7 +125,9 @@ def report_save(
         )
     if not _apply(report, fields, addressees, copies):
         return None
-    return _revision_create(report, by=by, note=note)
+    revision = _revision_create(report, by=by, note=note)
+    report_pdf_prerender(report)
+    return revision
 
 
 @transaction.atomic
@@ -159,6 +162,7 @@ def report_correct(
             body=note,
             url=report.get_absolute_url(),
         )
+    report_pdf_prerender(report)
     return revision
 
 
@@ -196,6 +200,7 @@ def report_transition(report: Report, to: str, *, by: User, reason: str = "") ->
             issued_by=by,
         )
         _notify_issued(report)
+        report_pdf_prerender(report)
     return report
 
 
