@@ -3,13 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.listing import filtered_page
+from consult.models import Report
+from consult.services.topics import PROBLEM_STATES as TOPIC_PROBLEM_STATES
 
 from . import services
 from .filters import CampaignFilter, EnterpriseFilter, ProblemFilter
@@ -172,8 +174,29 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_staff_view": is_staff_view,
             "can_edit": rules.has_perm("problems.change_problem", user, problem),
             "note_form": NoteForm() if is_staff_view else None,
+            "topics": _problem_topics(problem, user, is_staff_view=is_staff_view),
+            "can_add_topic": is_staff_view
+            and problem.status in TOPIC_PROBLEM_STATES
+            and rules.has_perm("consult.add_topic", user),
         },
     )
+
+
+def _problem_topics(problem: Problem, user, *, is_staff_view: bool) -> list:
+    """The research topics that took the problem up, each with the feedback (批示, 采纳) on
+    its issued reports, in four queries whatever their number. Only staff who may open a
+    topic get its link; the enterprise is told that, not shown the topic."""
+    issued = Report.objects.filter(status=Report.Status.ISSUED).prefetch_related(
+        "instructions", "adoptions"
+    )
+    topics = list(
+        problem.topics.order_by("created_at", "pk").prefetch_related(
+            Prefetch("reports", queryset=issued.select_related("series"), to_attr="issued")
+        )
+    )
+    for topic in topics:
+        topic.can_open = is_staff_view and rules.has_perm("consult.view_topic", user, topic)
+    return topics
 
 
 @login_required

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from accounts.models import Region, User
 from accounts.notifications import notify
 from experts.models import Discipline, Expert, Society
 from experts.services.states import transition
+from experts.text import normalize, query_terms
 from problems.models import Problem
 from problems.services import DomainError, attachment_validate, sequence_next
 
@@ -24,6 +26,28 @@ T = Topic.Status
 # States in which problems, team and plan may still change.
 OPEN_STATES = (T.PROPOSED, T.APPROVED, T.IN_PROGRESS, T.MIDTERM)
 REASON_REQUIRED = {T.TERMINATED}
+# The plan fields topic_update may change; state, number and progress have their own paths.
+PLAN_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "region",
+        "discipline",
+        "lead_expert",
+        "lead_society",
+        "budget",
+        "start_date",
+        "end_date",
+    }
+)
+# Problems a topic may take up: accepted into the pool or further along (not drafts, not
+# those under screening, returned or rejected).
+PROBLEM_STATES = (
+    Problem.Status.ACCEPTED,
+    Problem.Status.CONFIDENTIALITY,
+    Problem.Status.READY,
+    Problem.Status.CLOSED,
+)
 
 
 def topic_number_allocate(year: int) -> str:
@@ -80,7 +104,11 @@ def topic_create(
 @transaction.atomic
 def topic_update(topic: Topic, *, by: User, problems=None, **fields) -> Topic:
     """Change a topic's plan (title, lead, budget, dates...) while it is open; `problems`, if
-    given, is the full new set (enterprises of added problems are told)."""
+    given, is the full new set (enterprises of added problems are told). Only PLAN_FIELDS:
+    the state changes through topic_transition, progress through topic_progress_update."""
+    unknown = set(fields) - PLAN_FIELDS
+    if unknown:
+        raise TypeError(f"topic_update() cannot change {', '.join(sorted(unknown))}")
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.status not in OPEN_STATES:
         raise DomainError(_("A concluded or terminated topic can no longer be changed."))
@@ -115,9 +143,13 @@ def topic_problems_add(topic: Topic, problems, *, by: User) -> None:
             )
 
 
+@transaction.atomic
 def topic_transition(topic: Topic, to: str, *, by: User, reason: str = "") -> Topic:
     """Move a topic along proposed → approved (立项) → in progress ⇄ mid-term check →
     concluded (结题), or to terminated (with a reason)."""
+    if to not in T.values:
+        # Not a state at all (a tampered form): refused like an illegal move, not a crash.
+        raise DomainError(_("Unknown status."))
     reason = reason.strip()
     if to in REASON_REQUIRED and not reason:
         raise DomainError(_("Please give a reason for terminating the topic."))
@@ -208,6 +240,8 @@ def topic_member_remove(member: TopicMember, *, by: User) -> None:
 def milestone_save(milestone: Milestone, *, by: User) -> Milestone:
     _check_open(milestone.topic)
     milestone.title = milestone.title.strip()
+    if not milestone.title:
+        raise DomainError(_("Please name the milestone."))
     milestone.save()
     return milestone
 
@@ -223,6 +257,8 @@ def topic_document_add(
     topic: Topic, upload: UploadedFile, *, kind: str, by: User, note: str = ""
 ) -> TopicDocument:
     """Store a document or deliverable (type checked by its first bytes, size capped)."""
+    if kind not in TopicDocument.Kind.values:
+        raise DomainError(_("Unknown kind of document."))
     name, content_type = attachment_validate(upload)
     document = TopicDocument(
         topic=topic,
@@ -253,3 +289,38 @@ def topic_progress_update(topic: Topic, *, by: User, text: str, progress: int) -
     topic.progress = progress
     topic.save(update_fields=["progress", "updated_at"])
     return update
+
+
+# --- similar problems -----------------------------------------------------------------------
+
+SIMILAR_LIMIT = 8
+
+
+def similar_problems(chosen: list[Problem], candidates, *, limit: int = SIMILAR_LIMIT) -> list:
+    """Problems among `candidates` that look like the chosen ones (to merge into one topic):
+    a shared title word counts two, the same industry one. Modest on purpose: one query over
+    the candidates whose title contains a shared word or whose industry is the same."""
+    if not chosen:
+        return []
+    terms: set[str] = set()
+    for problem in chosen:
+        terms.update(term for term in query_terms(problem.title) if len(term) >= 2)
+    industries = {problem.industry_id for problem in chosen}
+    wanted = Q(industry_id__in=industries)
+    for term in terms:
+        wanted |= Q(title__icontains=term)
+    rows = (
+        candidates.exclude(pk__in=[problem.pk for problem in chosen])
+        .filter(wanted)
+        .select_related("enterprise", "industry")
+        .order_by("-submitted_at", "-pk")[: limit * 6]
+    )
+    scored = []
+    for row in rows:
+        title = normalize(row.title)
+        shared = sorted(term for term in terms if term in title)
+        score = 2 * len(shared) + (1 if row.industry_id in industries else 0)
+        row.shared_terms = shared
+        scored.append((score, row))
+    scored.sort(key=lambda item: -item[0])  # stable: equal scores stay newest first
+    return [row for score, row in scored[:limit] if score]
