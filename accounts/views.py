@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from consult.models import Adoption, Instruction, Report
+from consult.rules import reports_visible_to
 from experts.models import Expert, Society
 from experts.rules import experts_visible_to
 from experts.services import expert_register
@@ -130,7 +132,38 @@ def _home_society(request, user):
 
 
 def _home_official(request, user):
-    return render(request, "accounts/home_official.html", {"body": user.government_body})
+    """The latest reports issued to the official's body (and public ones), how many there
+    are, and the feedback the official recorded lately."""
+    reports = reports_visible_to(user)
+    this_year = timezone.localdate().year
+    named = Report.objects.filter(
+        Q(addressees=user.government_body_id) | Q(copies=user.government_body_id)
+    ).values("pk")
+    counts = reports.aggregate(
+        total=Count("pk"),
+        this_year=Count("pk", filter=Q(year=this_year)),
+        named=Count("pk", filter=Q(pk__in=named)),
+    )
+    feedback_models = {"instruction": Instruction, "adoption": Adoption}
+    mine = [
+        (kind, row)
+        for kind, model in feedback_models.items()
+        for row in model.objects.filter(recorded_by=user).select_related("report__series")[:5]
+    ]
+    mine.sort(key=lambda item: item[1].recorded_at, reverse=True)
+    return render(
+        request,
+        "accounts/home_official.html",
+        {
+            "body": user.government_body,
+            "latest": reports.select_related("series", "topic").order_by(
+                "-issued_on", "-year", "-number", "-pk"
+            )[:10],
+            "counts": counts,
+            "this_year": this_year,
+            "my_feedback": mine[:5],
+        },
+    )
 
 
 def register(request: HttpRequest) -> HttpResponse:
