@@ -25,10 +25,18 @@ VERIFIED, PENDING, REJECTED = Enterprise.Status.values
 
 # --- accounts and government bodies ---------------------------------------------------------
 
+# The bodies advisory reports are addressed (报送) or copied (抄送) to.
 GOVERNMENT_BODIES = (
+    ("中共新疆维吾尔自治区委员会办公厅", "650000"),
     ("新疆维吾尔自治区人民政府办公厅", "650000"),
+    ("新疆维吾尔自治区发展和改革委员会", "650000"),
+    ("新疆维吾尔自治区工业和信息化厅", "650000"),
+    ("新疆维吾尔自治区农业农村厅", "650000"),
+    ("新疆维吾尔自治区科学技术厅", "650000"),
     ("塔城地区行政公署办公室", "654200"),
     ("喀什地区行政公署办公室", "653100"),
+    ("克拉玛依市人民政府办公室", "650200"),
+    ("伊犁哈萨克自治州人民政府办公室", "654000"),
 )
 
 # username, role, display name, staff region, government body
@@ -39,6 +47,8 @@ ACCOUNTS = (
     ("staff_ks", Role.STAFF, "李娜", "653100", None),
     ("society_a", Role.SOCIETY_ADMIN, "刘建华", None, None),
     ("official_a", Role.OFFICIAL, "周明", None, "新疆维吾尔自治区人民政府办公厅"),
+    ("official_b", Role.OFFICIAL, "马晓燕", None, "塔城地区行政公署办公室"),
+    ("official_c", Role.OFFICIAL, "张立新", None, "新疆维吾尔自治区发展和改革委员会"),
 )
 
 # The staff member who handles a prefecture's screening; everything else goes to staff_xj.

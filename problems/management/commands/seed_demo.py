@@ -3,11 +3,13 @@
 import time
 from collections import Counter
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from consult.demo.seed import ConsultSeeder, ReportFileError
+from consult.models import Report, Topic
 from experts.models import Discipline, Expert, Society
 from problems.demo.data import PASSWORD, REF_PREFIX, S
 from problems.demo.seed import Seeder
@@ -42,6 +44,17 @@ class Command(BaseCommand):
                 now=seeder.now,
                 password_hash=seeder.password_hash,
             ).run()
+            try:
+                seeder.created.update(
+                    ConsultSeeder(
+                        users=seeder.users,
+                        today=seeder.today,
+                        now=seeder.now,
+                        password_hash=seeder.password_hash,
+                    ).run()
+                )
+            except ReportFileError as error:
+                raise CommandError(str(error)) from error
         self.stdout.write(self.summary(seeder.created, time.perf_counter() - start))
 
     def summary(self, created: Counter, seconds: float) -> str:
@@ -58,7 +71,18 @@ class Command(BaseCommand):
             f"Enterprises: {Enterprise.objects.count()}, experts: {Expert.objects.count()}, "
             f"societies: {Society.objects.count()}, campaigns: {Campaign.objects.count()}.",
             f"Disciplines held by experts: {in_use} of {Discipline.objects.count()} loaded.",
+            f"Research topics: {self.tally(Topic)}.",
+            f"Advisory reports: {self.tally(Report)}.",
             f"Log in as admin, staff_xj, staff_tc, staff_ks, ent_a, ent_b, expert_a, expert_b, "
-            f"society_a or official_a with the password {PASSWORD}.",
+            f"society_a, official_a, official_b or official_c with the password {PASSWORD}.",
         ]
         return "\n".join(lines)
+
+    @staticmethod
+    def tally(model) -> str:
+        """「10 (proposed 1, approved 1, ...)」 over the model's states."""
+        by_status = Counter(model.objects.values_list("status", flat=True))
+        states = ", ".join(
+            f"{value} {by_status[value]}" for value in model.Status.values if by_status[value]
+        )
+        return f"{sum(by_status.values())} ({states})" if states else "0"
