@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.files import protected_file_response
 from accounts.listing import filtered_page
 from consult.models import Report
 from consult.services.topics import PROBLEM_STATES as TOPIC_PROBLEM_STATES
@@ -242,14 +243,11 @@ def problem_note(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(problem)
 
 
-def attachment_response(attachment) -> FileResponse:
+def attachment_response(attachment) -> HttpResponse:
     """A stored upload (problem or opinion attachment), always as a download under its
     original name: never rendered inline, whatever its type."""
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return protected_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.files import protected_file_response
 from accounts.listing import PAGE_SIZE
 from problems.services import DomainError
 from problems.views import require
@@ -241,12 +242,13 @@ def report_image(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
     if not rules.has_perm("consult.view_report", request.user, report):
         raise Http404
     image = get_object_or_404(report.images, pk=image_pk)
-    try:
-        handle = image.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # The content type was sniffed from the bytes at upload (PNG or JPEG only).
-    response = FileResponse(handle, content_type=image.content_type, filename=image.original_name)
+    # Shown inline: the content type was sniffed from the bytes at upload (PNG or JPEG only).
+    response = protected_file_response(
+        image.file,
+        filename=image.original_name,
+        content_type=image.content_type,
+        as_attachment=False,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Cache-Control"] = "private, max-age=3600"

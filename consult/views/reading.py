@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.files import protected_file_response
 from accounts.listing import filtered_page
 from accounts.models import User
 from problems.services import DomainError
@@ -237,9 +238,8 @@ def instruction_scan(request: HttpRequest, pk: int) -> HttpResponse:
     name = instruction.scan.name.rsplit("/", 1)[-1]
     extension = name[name.rfind(".") :] if "." in name else ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(
-        instruction.scan.open("rb"),
-        as_attachment=True,
+    return protected_file_response(
+        instruction.scan,
         filename=f"批示-{instruction.leader_name}-{instruction.date:%Y%m%d}{extension}",
         content_type=content_type,
     )
