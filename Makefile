@@ -8,7 +8,7 @@ DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-uti
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean
+.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean prod-check prod-run
 
 install: system-packages $(STAMP)
 
@@ -74,3 +74,26 @@ bench: install
 # The matcher's quality on the labelled set in bench/match_eval/, beside plain BM25.
 eval: install
 	$(BIN)/python bench/match_eval.py --per-problem
+
+# Production settings checked as the deployment will run them: Django's deploy checks with every
+# warning an error, no model change without its migration, and a collectstatic dry run.
+# PROD_ENV is the environment file (deploy/env.example by default); with its SECRET_KEY empty
+# a throw-away key is used for the check only. Model changes are compared with the migration
+# files alone (no database needed); `migrate` checks the history against the real one.
+PROD_ENV ?= deploy/env.example
+prod-check: install
+	@set -o pipefail; set -a; . "$(abspath $(PROD_ENV))"; set +a; \
+	if [ -z "$$SECRET_KEY" ]; then SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; fi; \
+	export SECRET_KEY STATIC_ROOT="$$(mktemp -d)"; \
+	echo "== manage.py check --deploy --fail-level WARNING ($(PROD_ENV))"; \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING && \
+	echo "== makemigrations --check" && \
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run && \
+	echo "== collectstatic --dry-run" && \
+	$(BIN)/python manage.py collectstatic --dry-run --no-input | tail -1; \
+	status=$$?; rm -rf "$$STATIC_ROOT"; exit $$status
+
+# The production stack locally: gunicorn + Celery worker + beat, DEBUG off, against this machine's
+# PostgreSQL and Redis (deploy/prod-run.sh says which and how to change them).
+prod-run: install
+	bash deploy/prod-run.sh

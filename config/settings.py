@@ -100,7 +100,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Persistent connections in production (checked before reuse: conn_health_checks).
+        conn_max_age=envint("DB_CONN_MAX_AGE", "0" if DEBUG else "60"),
         conn_health_checks=True,
     )
 }
@@ -210,6 +211,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The browsers' HSTS preload list is for public domains; an intranet host name cannot be on it,
+# so preload is off unless a deployment on a public domain asks for it. Django's deploy check
+# warns about it (security.W021) whatever the reason: silenced only while preload is off.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Protected files (attachments, figures, scans) behind nginx: after Django's permission
+# check the response carries only `X-Accel-Redirect: <prefix><file name>` and nginx sends the
+# file from an `internal` location (deploy/nginx/zhiku.conf). Empty: Django streams the file.
+MEDIA_ACCEL_REDIRECT = os.getenv("MEDIA_ACCEL_REDIRECT", "")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
