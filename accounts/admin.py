@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import GovernmentBody, ImportJob, Notification, Region, User
+from .models import GovernmentBody, ImportJob, Notification, QueuedTask, Region, User
 
 
 @admin.register(User)
@@ -61,6 +61,21 @@ class ImportJobAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "created_by__username"]
     list_select_related = ["created_by"]
     readonly_fields = [field.name for field in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(admin.ModelAdmin):
+    """Tasks stored while the broker was down, waiting to be sent (every minute); read-only.
+    An empty list is the normal state."""
+
+    list_display = ["name", "args", "created_at", "attempts", "last_error"]
+    readonly_fields = ["name", "args", "created_at", "attempts", "last_error"]
 
     def has_add_permission(self, request):
         return False

@@ -244,3 +244,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class QueuedTask(models.Model):
+    """A background task that could not be handed to the broker (Redis down): kept here and
+    sent when the broker answers again (accounts.tasks.queued_tasks_flush, every minute under
+    Celery beat and when a worker starts), so nothing asked for is lost."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)}"

@@ -1,18 +1,22 @@
+import sys
+
 import rules
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,6 +44,25 @@ from .models import ImportJob, Notification, User
 from .notifications import notifications_mark_read
 from .tabular import ImportReport, write_csv, write_xlsx
 from .tasks import enqueue, import_apply_task, import_check_task
+
+BACKGROUND_AWAY = gettext_lazy(
+    "The background service is unavailable at the moment. Your file is stored and the import "
+    "starts by itself as soon as the service is back; this page shows its progress."
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an unreachable database (a restart, a failover) is a 503 with Retry-After,
+    not a 500; the connection is re-opened by the next request (conn_health_checks), so the
+    site recovers without a restart. Plain templates: nothing here may touch the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(
+            loader.get_template("503.html").render(), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)
 
 
 @never_cache
@@ -236,7 +259,8 @@ def data_import(request: HttpRequest, kind: str) -> HttpResponse:
             skip_errors=form.cleaned_data["skip_errors"],
             by=request.user,
         )
-        enqueue(import_check_task, job.pk)
+        if not enqueue(import_check_task, job.pk):
+            messages.warning(request, BACKGROUND_AWAY)
         return redirect(job)
     resource = resource_for(kind)
     return render(
@@ -307,7 +331,8 @@ def import_job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(job)
-    enqueue(import_apply_task, job.pk)
+    if not enqueue(import_apply_task, job.pk):
+        messages.warning(request, BACKGROUND_AWAY)
     return redirect(job)
 
 

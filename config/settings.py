@@ -197,7 +197,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "experts.tasks.send_reminders_task",
         "schedule": crontab(hour=envint("REMINDER_HOUR", "8"), minute=0),
     },
+    # Tasks stored while the broker was down (accounts.models.QueuedTask) go out again.
+    "flush-queued-tasks": {
+        "task": "accounts.tasks.queued_tasks_flush_task",
+        "schedule": 60.0,
+    },
 }
+# A task whose worker process dies (killed, out of memory) goes back to the queue instead of
+# being lost; tasks are idempotent, so running one twice does no harm.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message taken by a worker that vanished entirely is redelivered after this many seconds;
+# it must exceed the longest task (a 100,000-row import takes about a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "1800"),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks go to and workers take from: two deployments may share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "zhiku")
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

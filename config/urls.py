@@ -18,3 +18,5 @@ urlpatterns = [
 ]
 
 admin.site.site_header = admin.site.site_title = _("CAST Think-Tank Platform")
+
+handler500 = "accounts.views.server_error"

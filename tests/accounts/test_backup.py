@@ -22,7 +22,7 @@ from django.db import connection
 from problems.models import Attachment
 from tests.factories import ProblemFactory, pdf_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _server_url() -> str:
