@@ -9,6 +9,7 @@ from experts.validators import normalize_email, normalize_mobile, validate_mobil
 from problems.models import Enterprise, Industry
 
 from .models import Region, User
+from .widgets import SearchableSelect
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -42,7 +43,7 @@ class RegionChoiceField(forms.ModelChoiceField):
 def region_field(**kwargs) -> RegionChoiceField:
     return RegionChoiceField(
         queryset=Region.objects.select_related("parent__parent"),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         **kwargs,
     )
 
@@ -83,7 +84,7 @@ class EnterpriseRegistrationForm(AccountFieldsMixin, forms.ModelForm):
     industry = forms.ModelChoiceField(
         label=_("Industry"),
         queryset=Industry.objects.filter(parent__isnull=False),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
 
     class Meta:

@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
+    # Choice lists and exports iterate querysets; a server-side cursor costs extra round trips
+    # (DECLARE/FETCH/CLOSE) for lists of a few hundred rows, and breaks behind pgbouncer.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -210,6 +213,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # it must exceed the longest task (a 100,000-row import takes about a minute).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "1800"),
+    # Look for such messages every 10 s (kombu's default scans only every tenth time).
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks go to and workers take from: two deployments may share one Redis.

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from accounts.widgets import SearchableSelect
 
 from .models import Assignment, Delegation, Discipline, Expert, Proposal, Society
 from .search import experts_matching
@@ -24,7 +25,7 @@ def _region_field() -> django_filters.ModelChoiceFilter:
         label=_("Region"),
         queryset=Region.objects.all(),
         method="filter_region",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
 
 
@@ -33,7 +34,7 @@ def _discipline_field() -> django_filters.ModelChoiceFilter:
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
         method="filter_discipline",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
 
 
@@ -139,7 +140,11 @@ class AssignmentFilter(django_filters.FilterSet):
     """An expert's own invitations and assignments."""
 
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Assignment.Status.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the row itself: no join, so no DISTINCT over whole rows.
+        distinct=False,
+        label=_("Status"),
+        choices=Assignment.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -149,7 +154,11 @@ class AssignmentFilter(django_filters.FilterSet):
 
 class DelegationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Delegation.Status.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the row itself: no join, so no DISTINCT over whole rows.
+        distinct=False,
+        label=_("Status"),
+        choices=Delegation.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -201,7 +210,11 @@ class CandidateFilter(RegionDisciplineMixin, django_filters.FilterSet):
 
 class ProposalFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Proposal.Status.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the row itself: no join, so no DISTINCT over whole rows.
+        distinct=False,
+        label=_("Status"),
+        choices=Proposal.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=None)
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from accounts.widgets import SearchableSelect
 
 from .forms import DateInput
 from .models import Campaign, Category, Enterprise, Industry, Problem
@@ -33,7 +34,11 @@ class ProblemFilter(django_filters.FilterSet):
         method=_search(["title", "number", "ref", "enterprise__name", "bottleneck"]),
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Problem.Status.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the row itself: no join, so no DISTINCT over whole rows.
+        distinct=False,
+        label=_("Status"),
+        choices=Problem.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     campaign = django_filters.ModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.all()
@@ -43,13 +48,13 @@ class ProblemFilter(django_filters.FilterSet):
         field_name="region__code",
         queryset=Region.objects.filter(level__lte=3),
         method=_region_prefix_filter,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("Industry"),
         queryset=Industry.objects.all(),
         method="filter_industry",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     submitted_after = django_filters.DateFilter(
@@ -116,12 +121,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         field_name="region__code",
         queryset=Region.objects.all(),
         method=_region_prefix_filter,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("Industry"),
         queryset=Industry.objects.filter(parent__isnull=False),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     o = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import region_field
+from accounts.widgets import SearchableSelect
 
 from .models import Campaign, Category, Industry, Problem
 from .services import ALLOWED_EXTENSIONS, attachment_validate
@@ -80,7 +81,7 @@ class ProblemForm(forms.ModelForm):
     industry = forms.ModelChoiceField(
         label=_("Industry"),
         queryset=Industry.objects.filter(parent__isnull=False),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     region = region_field(label=_("Region"))
     new_attachments = attachments_field()

@@ -332,7 +332,11 @@ class Problem(models.Model):
                 name="problem_import_share_percent",
             ),
         ]
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The default order of every list: a page is read from the index, not sorted.
+            models.Index(fields=["-submitted_at", "-id"], name="problem_submitted_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number or _('(draft)')} {self.title}"

@@ -35,14 +35,20 @@ def _domain_error(request: HttpRequest, error: Exception) -> None:
 # --- problems -------------------------------------------------------------------------------
 
 
+LONG_TEXT_FIELDS = ("background", "bottleneck", "indicators", "attempts", "expected_goal")
+
+
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     is_staff_view = rules.has_perm("problems.list_problems", user)
     if not (is_staff_view or user.enterprise_id):
         raise PermissionDenied
-    queryset = problems_visible_to(user).select_related(
-        "enterprise", "region", "industry", "campaign"
+    # The long texts are read on the detail page, not in a list of 25.
+    queryset = (
+        problems_visible_to(user)
+        .select_related("enterprise", "region", "industry", "campaign")
+        .defer(*LONG_TEXT_FIELDS)
     )
     filterset = ProblemFilter(
         request.GET or None,

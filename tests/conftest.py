@@ -11,6 +11,7 @@ expert_user, official_user, society_admin_user
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -48,6 +49,9 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     # The default PBKDF2 hasher costs about a second per user created.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Cached fragments (the list pages' filter forms) are keyed by user id, which the next
+    # test's rows reuse: every test starts with an empty cache.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
 """The advisory report list's search and filters (officials, staff, the topics' people)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from accounts.widgets import SearchableSelect
 from experts.text import normalize
 
 from ..models import Report, Series, Topic
@@ -31,13 +31,13 @@ class ReportFilter(django_filters.FilterSet):
     topic = django_filters.ModelChoiceFilter(
         label=_("Research topic"),
         queryset=Topic.objects.none(),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.filter(level__lte=3),
         method="filter_region",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
+from accounts.widgets import SearchableSelect
 from experts.filters import StableOrderingFilter
 from experts.models import Discipline
 
@@ -37,7 +38,11 @@ class MyTopicFilter(django_filters.FilterSet):
     """The topics an expert or a society's admin works on."""
 
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Topic.Status.choices, widget=forms.CheckboxSelectMultiple
+        # A column of the row itself: no join, so no DISTINCT over whole rows.
+        distinct=False,
+        label=_("Status"),
+        choices=Topic.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -62,7 +67,7 @@ class TopicFilter(MyTopicFilter):
         label=_("Region"),
         queryset=Region.objects.none(),
         method="filter_region",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     lead = django_filters.CharFilter(
         label=_("Lead"),
@@ -73,7 +78,7 @@ class TopicFilter(MyTopicFilter):
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
         method="filter_discipline",
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     o = StableOrderingFilter(
         label=_("Sort by"),

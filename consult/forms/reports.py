@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ModelIdsField, RegionChoiceField
 from accounts.models import GovernmentBody, Region, User
+from accounts.widgets import SearchableSelect, SearchableSelectMultiple
 
 from ..models import Report, Series, Topic
 from ..rules import topics_visible_to
@@ -27,7 +28,7 @@ def _bodies_field(name: str) -> ModelIdsField:
         label=_label(name),
         queryset=GovernmentBody.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"data-searchable": "1"}),
+        widget=SearchableSelectMultiple(),
     )
 
 
@@ -95,13 +96,13 @@ class ReportForm(ReportContentForm):
         label=_label("topic"),
         queryset=None,
         required=False,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         help_text=_("The research topic the report comes from, if any."),
     )
     region = RegionChoiceField(
         label=_label("region"),
         queryset=None,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         help_text=_("The CAST whose staff edit and issue the report."),
     )
     circulation = forms.ChoiceField(

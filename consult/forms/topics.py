@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ModelIdsField, RegionChoiceField
 from accounts.models import Region, User
+from accounts.widgets import SearchableSelect, SearchableSelectMultiple
 from experts.forms import ExpertRefField
 from experts.models import Discipline, Expert, Society
 from problems.forms import DateInput
@@ -68,7 +69,7 @@ class TopicForm(forms.Form):
         label=_("Problems"),
         queryset=Problem.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"data-searchable": "1"}),
+        widget=SearchableSelectMultiple(),
         help_text=_(
             "Similar problems merge into one topic; their enterprises are told. Leave empty "
             "for a stand-alone topic."
@@ -79,20 +80,20 @@ class TopicForm(forms.Form):
         label=_("…or lead society"),
         queryset=Society.objects.order_by("name"),
         required=False,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         help_text=_("A topic has one lead: an expert or a learned society, not both."),
     )
     region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.none(),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         help_text=_("The CAST whose staff manage the topic."),
     )
     discipline = forms.ModelChoiceField(
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
         required=False,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
     budget = forms.DecimalField(
         label=_("Budget (10,000 yuan)"),

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ModelIdsField
+from accounts.widgets import SearchableSelect
 from problems.forms import DateInput, attachments_field
 
 from ..models import Assignment, Delegation, Expert, ProblemBrief, Review, Society
@@ -87,7 +88,7 @@ class DelegationForm(forms.ModelForm):
     society = forms.ModelChoiceField(
         label=_("Learned society"),
         queryset=Society.objects.order_by("name"),
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
     )
 
     class Meta:

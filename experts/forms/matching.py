@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ModelIdsField
 from accounts.models import Region
+from accounts.widgets import SearchableSelect
 from problems.forms import DateInput
 from problems.models import Campaign
 
@@ -72,7 +73,7 @@ class ProposalCreateForm(forms.Form):
         label=_("Region"),
         queryset=Region.objects.filter(level__lte=3),
         required=False,
-        widget=forms.Select(attrs={"data-searchable": "1"}),
+        widget=SearchableSelect(),
         help_text=_("The problems of this region and the regions inside it."),
     )
     k = forms.IntegerField(label=_("Experts per problem"), min_value=1, max_value=10, initial=3)

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ExpertContactMixin, region_field
+from accounts.widgets import SearchableSelectMultiple
 from problems.validators import normalize_credit_code, validate_credit_code
 
 from ..models import DeclaredConflict, Discipline, Expert, Society
@@ -16,7 +17,7 @@ def disciplines_field() -> forms.ModelMultipleChoiceField:
         label=_("Disciplines"),
         queryset=Discipline.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"data-searchable": "1"}),
+        widget=SearchableSelectMultiple(),
         help_text=_("GB/T 13745 disciplines; type to search by name or code."),
     )
 
