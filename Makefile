@@ -4,11 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.install-stamp
-DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils gettext chromium
+DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils gettext chromium wrk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean prod-check prod-run
+.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean prod-check prod-run load drill
 
 install: system-packages $(STAMP)
 
@@ -97,3 +97,14 @@ prod-check: install
 # PostgreSQL and Redis (deploy/prod-run.sh says which and how to change them).
 prod-run: install
 	bash deploy/prod-run.sh
+
+# The load test of the production stack (gunicorn + PostgreSQL, wrk from this machine, logged
+# in; 10,000 problems and 20,000 experts): bench/load.py, figures in bench/README.md.
+load: install
+	$(BIN)/python bench/load.py
+
+# Fault drills: a worker killed mid-render, PostgreSQL restarted under requests, Redis stopped,
+# an import killed mid-write; each ends with a consistency check (bench/drill.py). It stops and
+# starts this machine's PostgreSQL and Redis: never on a machine that serves anything else.
+drill: install
+	$(BIN)/python bench/drill.py

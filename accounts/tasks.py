@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from config.celery import TRANSIENT
+
 from .imports import import_job_apply, import_job_check
 from .models import ImportJob, QueuedTask
 
@@ -21,12 +23,12 @@ def send_email_task(to: str, subject: str, body: str) -> None:
     send_mail(subject, body, None, [to])
 
 
-@shared_task(acks_late=True)
+@shared_task(**TRANSIENT)
 def import_check_task(job_id: int) -> None:
     import_job_check(ImportJob.objects.get(pk=job_id))
 
 
-@shared_task(acks_late=True)
+@shared_task(**TRANSIENT)
 def import_apply_task(job_id: int) -> None:
     import_job_apply(ImportJob.objects.get(pk=job_id))
 
@@ -71,6 +73,6 @@ def queued_tasks_flush() -> int:
             sent += 1
 
 
-@shared_task(acks_late=True)
+@shared_task(**TRANSIENT)
 def queued_tasks_flush_task() -> int:
     return queued_tasks_flush()

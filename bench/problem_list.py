@@ -76,11 +76,23 @@ def main() -> None:
 
 
 def generate(n_problems: int, n_enterprises: int) -> dict:
+    from accounts.models import User
+
+    generate_problems(n_problems, n_enterprises)
+    return {
+        "staff_xj": User.objects.create(username="staff_xj", role="staff", region_id="650000"),
+        "staff_tc": User.objects.create(username="staff_tc", role="staff", region_id="654200"),
+    }
+
+
+def generate_problems(n_problems: int, n_enterprises: int) -> None:
+    """n_problems in every state but draft over n_enterprises verified enterprises in random
+    Xinjiang counties (numbers KBZ-2026-00001...; the same seed gives the same rows)."""
     import random
 
     from django.utils import timezone
 
-    from accounts.models import Region, User
+    from accounts.models import Region
     from problems.models import Category, Enterprise, Industry, Problem
     from problems.validators import CHARSET, credit_code_check_char
 
@@ -135,10 +147,6 @@ def generate(n_problems: int, n_enterprises: int) -> dict:
             )
         )
     Problem.objects.bulk_create(problems, batch_size=1000)
-    return {
-        "staff_xj": User.objects.create(username="staff_xj", role="staff", region_id="650000"),
-        "staff_tc": User.objects.create(username="staff_tc", role="staff", region_id="654200"),
-    }
 
 
 if __name__ == "__main__":

@@ -3,8 +3,20 @@ import os
 
 from celery import Celery
 from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Every task: acknowledged after it ran (a worker that dies leaves it to be delivered again),
+# and retried with growing pauses when the database is briefly away (a restart, a failover);
+# the tasks are idempotent, so running one again is harmless.
+TRANSIENT = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 
 app = Celery("zhiku")
 app.config_from_object("django.conf:settings", namespace="CELERY")

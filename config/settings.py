@@ -215,6 +215,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "1800"),
     # Look for such messages every 10 s (kombu's default scans only every tenth time).
     "unacked_restore_throttle": 1,
+    # Handing a task over: one quick retry, then the task is stored (accounts.tasks.enqueue)
+    # instead of holding the page for kombu's default 4 s of retries.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks go to and workers take from: two deployments may share one Redis.

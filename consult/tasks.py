@@ -4,10 +4,12 @@ report_pdf_prerender); PDFs are rendered on their first download instead."""
 
 from celery import shared_task
 
+from config.celery import TRANSIENT
+
 from .models import Report
 
 
-@shared_task(acks_late=True)
+@shared_task(**TRANSIENT)
 def report_pdfs_task(report_ids: list[int]) -> dict[int, int]:
     """Render (or find already rendered) the PDF of each report's current revision; returns
     {report id: page count}. A report deleted meanwhile is skipped."""
