@@ -1,0 +1,117 @@
+"""An official's journey in a real browser (headless Debian Chromium through Playwright): log in,
+find the report issued to the body by searching the list, read it, download the PDF stamped
+with their name and a download code, and record a leader's instruction (批示), first with an
+empty form (errors shown in Chinese), then filled in. No console errors on the way.
+
+Skipped when Chromium or Playwright is missing (`make install` installs both)."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.db import connection
+
+from consult.models import Download, Instruction
+from tests.factories import PASSWORD, UserFactory, issued_report, region
+
+CHROMIUM = "/usr/bin/chromium"
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev extras install it
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        sync_playwright is None or not os.path.exists(CHROMIUM),
+        reason="Playwright or Debian chromium is not installed",
+    ),
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is missing"),
+    # live_server answers from another thread: the rows must be committed, and the reference
+    # data the migrations load is put back after the test.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test makes
+    # around it are plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
+        page = context.new_page()
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        yield page
+        browser.close()
+    if connection.vendor == "postgresql":
+        # A request thread of the live server can still hold its connection when the browser
+        # goes away; the test database could then not be dropped at the end of the run.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+def test_an_official_finds_reads_downloads_and_answers_a_report(
+    live_server, page, official_user, tmp_path
+):
+    staff = UserFactory(username="staff_browser", role="staff", region=region("650000"))
+    body = official_user.government_body
+    report = issued_report(by=staff, addressees=[body], title="关于加快膜下滴灌装备国产化的建议")
+    issued_report(by=staff, addressees=[body], title="关于风电机组主控系统改造的建议")
+    official_user.display_name = "周明"
+    official_user.save(update_fields=["display_name"])
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", official_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="咨询报告").first.click()
+    page.fill("input[name=q]", "滴灌")
+    page.get_by_role("button", name="筛选").click()
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link").first.click()
+    expect(page.locator("h1.paper-title")).to_have_text(report.title)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载 PDF").click()
+    pdf = tmp_path / "copy.pdf"
+    download_info.value.save_as(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    download = Download.objects.get(report=report)
+    assert download.user == official_user
+    assert f"下载人：周明 {body.name}" in text
+    assert f"下载码：{download.code}" in text
+
+    page.get_by_role("link", name="登记领导批示").click()
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".errorlist").first).to_have_text("这个字段是必填项。")
+    assert not Instruction.objects.exists()
+    page.fill("input[name=leader_name]", "艾尔肯副主席")
+    page.select_option("select[name=level]", "provincial")
+    page.fill("textarea[name=text]", "请自治区工信厅牵头研究。")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator("h1.paper-title")).to_have_text(report.title)
+    expect(page.get_by_text("反馈已登记")).to_be_visible()
+    instruction = Instruction.objects.get(report=report)
+    assert (instruction.leader_name, instruction.level, instruction.recorded_by) == (
+        "艾尔肯副主席",
+        "provincial",
+        official_user,
+    )
+    assert page.console_errors == []
