@@ -2,7 +2,6 @@
 numbers (also under concurrency on PostgreSQL), frozen issued content and corrections,
 figures, download codes and 批示/采纳 feedback."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -30,6 +29,7 @@ from consult.services.reports import (
 )
 from consult.services.topics import topic_create
 from problems.services import DomainError
+from tests.concurrency import in_threads
 from tests.factories import (
     ExpertFactory,
     GovernmentBodyFactory,
@@ -301,31 +301,6 @@ def test_staff_see_reports_of_their_scope(staff_xj, staff_tc, body):
     assert reports_visible_to(staff_xj).count() == 2
 
 
-def _in_threads(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    outcomes, lock = [], threading.Lock()
-
-    def work(call):
-        try:
-            barrier.wait(timeout=30)
-            with translation.override("en"):
-                outcome = call()
-        except Exception as error:  # collected and asserted on by the caller
-            outcome = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_issuing_at_once_get_distinct_gap_free_numbers(staff_xj, staff_tc):
@@ -339,7 +314,7 @@ def test_staff_issuing_at_once_get_distinct_gap_free_numbers(staff_xj, staff_tc)
     calls = [lambda r=r: report_transition(r, "issued", by=staff_xj) for r in reports]
     calls.append(lambda: report_transition(reports[0], "issued", by=staff_tc))
 
-    outcomes = _in_threads(calls)
+    outcomes = in_threads(calls)
 
     refused = [o for o in outcomes if isinstance(o, DomainError)]
     assert [str(o) for o in refused] == [

@@ -2,11 +2,8 @@
 existing invitations), staff edits, publishing all or nothing (flags confirmed, capacity never
 exceeded, also when two staff publish at once), and the pages."""
 
-import threading
-
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from accounts.models import Notification
 from experts.models import Assignment, AssignmentEvent, Proposal, ProposalItem
@@ -21,6 +18,7 @@ from experts.services.proposals import (
 )
 from problems.models import Problem
 from problems.services import DomainError
+from tests.concurrency import in_threads
 from tests.experts.conftest import in_days, invite
 from tests.experts.matching_data import FLAG, battery_expert, battery_problem, computed, items_of
 from tests.factories import AssignmentFactory, ProblemFactory
@@ -285,32 +283,6 @@ def test_publishing_refuses_a_problem_no_longer_ready(compute, problems, experts
     assert not Assignment.objects.exists()
 
 
-def _in_threads(calls) -> list:
-    """Run each call in its own thread, all released at once; results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    outcomes, lock = [], threading.Lock()
-
-    def work(call):
-        try:
-            barrier.wait(timeout=30)
-            with translation.override("en"):
-                outcome = call()
-        except Exception as error:  # collected and asserted on by the caller
-            outcome = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_publishing_the_same_expert_at_once_never_exceed_capacity(
@@ -325,7 +297,7 @@ def test_two_staff_publishing_the_same_expert_at_once_never_exceed_capacity(
         ProposalItem.objects.create(proposal=proposal, problem=problem, expert=expert, score=1)
         proposals.append((proposal, by))
 
-    outcomes = _in_threads([lambda p=p, by=by: proposal_publish(p, by=by) for p, by in proposals])
+    outcomes = in_threads([lambda p=p, by=by: proposal_publish(p, by=by) for p, by in proposals])
 
     published = [o for o in outcomes if isinstance(o, list)]
     refused = [o for o in outcomes if isinstance(o, DomainError)]

@@ -3,12 +3,11 @@ enterprise verification; experts.services registration and verification."""
 
 import datetime
 import itertools
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -41,6 +40,7 @@ from problems.services import (
     problem_transition,
     sequence_next,
 )
+from tests.concurrency import in_threads
 from tests.factories import (
     CampaignFactory,
     EnterpriseFactory,
@@ -435,33 +435,6 @@ def test_sequence_next_counts_without_gaps_and_a_rollback_returns_the_number():
     assert dict(Sequence.objects.values_list("name", "last")) == {"T": 4, "U": 1}
 
 
-def _in_threads(calls) -> list:
-    """Run each call in its own thread, all released at once; return results or exceptions.
-    Each thread closes its own database connection so the test database can be dropped."""
-    barrier = threading.Barrier(len(calls))
-    outcomes, lock = [], threading.Lock()
-
-    def work(call):
-        try:
-            barrier.wait(timeout=30)
-            with translation.override("en"):  # the active language is per thread
-                outcome = call()
-        except Exception as error:  # collected and asserted on by the caller
-            outcome = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
 def _submit(problem: Problem, user: User):
     return lambda: problem_transition(problem, S.SUBMITTED, by=user)
 
@@ -474,7 +447,7 @@ def test_concurrent_submissions_get_unique_contiguous_numbers(ent_a_user, ent_b_
         for _ in range(4)
     ]
 
-    outcomes = _in_threads([_submit(problem, user) for problem, user in problems])
+    outcomes = in_threads([_submit(problem, user) for problem, user in problems])
 
     assert [type(o) for o in outcomes] == [Problem] * 8, outcomes
     assert sorted(Problem.objects.values_list("number", flat=True)) == [
@@ -489,7 +462,7 @@ def test_concurrent_submissions_respect_the_campaign_cap(ent_a_user):
     campaign = CampaignFactory(cap_per_unit=3)
     problems = ProblemFactory.create_batch(8, enterprise=ent_a_user.enterprise, campaign=campaign)
 
-    outcomes = _in_threads([_submit(problem, ent_a_user) for problem in problems])
+    outcomes = in_threads([_submit(problem, ent_a_user) for problem in problems])
 
     accepted = [o for o in outcomes if isinstance(o, Problem)]
     refusals = [o for o in outcomes if isinstance(o, DomainError)]
