@@ -28,16 +28,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def body_a(official_user):
-    return official_user.government_body
-
-
-@pytest.fixture
-def body_b(db):
-    return GovernmentBodyFactory(name="喀什地区行政公署办公室", region=region("653100"))
-
-
-@pytest.fixture
 def topic(expert_user, ent_a):
     topic = TopicFactory(lead_expert=expert_user.expert, title="南疆节水灌溉装备课题")
     topic.problems.add(ReadyProblemFactory(enterprise=ent_a))

@@ -19,7 +19,6 @@ from consult.services.reports import (
     report_transition,
 )
 from tests.factories import (
-    GovernmentBodyFactory,
     ReportFactory,
     TopicFactory,
     UserFactory,
@@ -34,16 +33,6 @@ LIST = reverse("consult:report_list")
 
 def titles(response) -> list[str]:
     return [report.title for report in response.context["page"].object_list]
-
-
-@pytest.fixture
-def body_a(official_user):
-    return official_user.government_body
-
-
-@pytest.fixture
-def body_b(db):
-    return GovernmentBodyFactory(name="喀什地区行政公署办公室", region=region("653100"))
 
 
 @pytest.fixture
