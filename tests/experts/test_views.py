@@ -73,17 +73,30 @@ def test_any_staff_reads_any_profile_with_conflicts_and_changes(
 
     assert response.status_code == 200
     html = response.content.decode()
-    shown = ["李研究员", "塔城农科所", "230 畜牧、兽医科学", "牧草育种", "13900000001"]
-    shown += ["li@example.cn", "塔城甲化工", "新疆农业大学"]
+    shown = [
+        "李研究员",
+        "塔城农科所",
+        "230 畜牧、兽医科学",
+        "牧草育种",
+        "塔城甲化工",
+        "新疆农业大学",
+    ]
+    # Contact details in full for the staff of the expert's region (and above), masked for
+    # the staff of another prefecture.
+    of_region = who != "staff_ks"
+    shown += ["13900000001", "li@example.cn"] if of_region else ["139****0001", "l***@example.cn"]
     assert [text for text in shown if text not in html] == []
+    if not of_region:
+        assert ("13900000001" in html, "li@example.cn" in html) == (False, False)
     context = response.context
-    assert (context["can_edit"], context["can_decide"]) == ((who != "staff_ks"),) * 2
+    assert (context["can_edit"], context["can_decide"]) == (of_region, of_region)
 
 
 def test_expert_reads_own_profile_with_edit_links(client_for, tc_expert):
     response = client_for(tc_expert.user).get(f"/experts/{tc_expert.pk}/")
     assert (response.context["is_self"], response.context["can_edit"]) == (True, False)
     html = response.content.decode()
+    assert ("13900000001" in html, "li@example.cn" in html) == (True, True)
     assert 'href="/experts/me/edit/"' in html
     assert 'href="/experts/me/conflicts/"' in html
 
@@ -106,7 +119,10 @@ def test_society_admin_reads_a_members_profile_but_not_its_private_parts(
 
     assert response.status_code == 200
     assert (response.context["show_private"], response.context["can_edit"]) == (False, False)
-    assert "塔城甲化工" not in response.content.decode()
+    html = response.content.decode()
+    assert "塔城甲化工" not in html
+    assert ("139****0001" in html, "l***@example.cn" in html) == (True, True)
+    assert ("13900000001" in html, "li@example.cn" in html) == (False, False)
     assert client_for(society_admin_user).get(f"/experts/{tc_expert.pk}/edit/").status_code == 403
 
 
