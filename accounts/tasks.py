@@ -17,9 +17,10 @@ from .models import ImportJob, QueuedTask
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**TRANSIENT | {"autoretry_for": (*TRANSIENT["autoretry_for"], OSError)})
 def send_email_task(to: str, subject: str, body: str) -> None:
-    """Send one plain-text e-mail; SMTP outages (OSError family) are retried with backoff."""
+    """Send one plain-text e-mail; SMTP outages (OSError family) are retried like a database
+    outage."""
     send_mail(subject, body, None, [to])
 
 

@@ -71,16 +71,6 @@ def pg_url() -> str | None:
         return None
 
 
-def reset_pg(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
-
-
 def measure(database_url: str, xlsx: Path, baseline: float, args) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
@@ -182,6 +172,7 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     from bench.pool import EXPERT_HEADERS, generate_experts, write_xlsx
+    from bench.stack import reset_database
 
     tmp = Path(tempfile.mkdtemp(prefix="zhiku-bench-pool-"))
     xlsx = tmp / "pool.xlsx"
@@ -203,7 +194,7 @@ def main() -> None:
     measure(f"sqlite:///{tmp}/bench.sqlite3", xlsx, baseline, args)
     url = None if args.no_postgres else pg_url()
     if url:
-        reset_pg(url)
+        reset_database(url)
         try:
             measure(url, xlsx, baseline, args)
         finally:

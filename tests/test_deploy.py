@@ -1,7 +1,6 @@
 """The production configuration: deploy/env.example documents every variable the settings read,
 and Django's deploy checks pass with it, every warning counted as an error (`make prod-check`)."""
 
-import os
 import re
 import secrets
 import subprocess
@@ -9,6 +8,8 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+
+from tests.processes import process_environment
 
 BASE_DIR = Path(settings.BASE_DIR)
 ENV_EXAMPLE = BASE_DIR / "deploy" / "env.example"
@@ -32,12 +33,13 @@ def test_env_example_documents_every_variable_the_settings_read():
 
 
 def test_deploy_checks_pass_with_the_example_environment(tmp_path):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    environment.update(example_environment())
-    environment.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        STATIC_ROOT=str(tmp_path / "static"),
-        MEDIA_ROOT=str(tmp_path / "media"),
+    environment = process_environment(
+        **example_environment()
+        | {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

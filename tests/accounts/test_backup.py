@@ -5,7 +5,6 @@ back; a second restore into the now non-empty database is refused."""
 
 import io
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -21,16 +20,9 @@ from django.db import connection
 
 from problems.models import Attachment
 from tests.factories import ProblemFactory, pdf_bytes
+from tests.processes import process_environment, server_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _server_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER'] or ''}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    )
 
 
 @pytest.fixture
@@ -46,27 +38,22 @@ def fresh_database(tmp_path):
         yield f"sqlite:///{path}", query
         return
     name = f"zhiku_drill_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as admin:
+    with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
 
     def query(sql):
-        with psycopg.connect(f"{_server_url()}/{name}") as db:
+        with psycopg.connect(f"{server_url()}/{name}") as db:
             return db.execute(sql).fetchall()
 
     try:
-        yield f"{_server_url()}/{name}", query
+        yield f"{server_url()}/{name}", query
     finally:
-        with psycopg.connect(f"{_server_url()}/postgres", autocommit=True) as admin:
+        with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def restore_process(backup: Path, database_url: str, media: Path) -> subprocess.CompletedProcess:
-    environment = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(media),
-        "LANGUAGE_CODE": "en",
-    }
+    environment = process_environment(DATABASE_URL=database_url, MEDIA_ROOT=str(media))
     return subprocess.run(
         [sys.executable, "manage.py", "restore", str(backup)],
         cwd=Path(django_settings.BASE_DIR),

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.conf import settings as django_settings
-from django.db import connection
 
 from accounts.models import QueuedTask
 from consult.services.reports import current_revision
 from tests.factories import GovernmentBodyFactory, UserFactory, issued_report, region
+from tests.processes import database_url, process_environment
 
 REDIS_URL = os.getenv("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Nothing listens on port 1: a broker that refuses at once.
@@ -40,17 +40,6 @@ def redis_answers() -> bool:
         return False
 
 
-def database_url() -> str:
-    """The test database as a DATABASE_URL another process can use."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or ""
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or "127.0.0.1"
-    return f"postgres://{user}{password}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 pytestmark = [
     pytest.mark.skipif(not redis_answers(), reason="no Redis server answers"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -61,15 +50,14 @@ pytestmark = [
 def environment(settings):
     """The environment of the project's processes: the test database and media, a queue of
     this test's own on the test Redis."""
-    return {
-        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_RESULT_BACKEND": REDIS_URL,
-        "CELERY_QUEUE": f"zhiku-test-{uuid.uuid4().hex[:8]}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
+    return process_environment(
+        DATABASE_URL=database_url(),
+        CELERY_BROKER_URL=REDIS_URL,
+        CELERY_RESULT_BACKEND=REDIS_URL,
+        CELERY_QUEUE=f"zhiku-test-{uuid.uuid4().hex[:8]}",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        LOG_LEVEL="WARNING",
+    )
 
 
 @pytest.fixture
