@@ -27,6 +27,7 @@ from experts.models import Assignment, AssignmentEvent
 from problems.models import Category, Problem
 
 from .models import Adoption, Download, Instruction, Report, Topic
+from .rules import scope_q
 
 # Months are counted as the 科协 counts them, on Beijing time, whatever the server's zone.
 TZ = ZoneInfo("Asia/Shanghai")
@@ -139,10 +140,8 @@ class ChartTable:
 
 def _scope(user: User, name: str) -> Q:
     """Rows whose region code (at `name`) lies in the user's scope; nothing without one."""
-    prefix = user.scope_prefix() if user.is_authenticated else None
-    if prefix is None:
-        return Q(pk__in=[])
-    return Q() if prefix == "" else Q(**{f"{name}__startswith": prefix})
+    scope = scope_q(user, name)
+    return Q(pk__in=[]) if scope is None else scope
 
 
 def collected_problems(user: User, period: Period) -> QuerySet[Problem]:

@@ -17,7 +17,8 @@ from .models import Report, Topic
 R = Report.Status
 
 
-def _scope_q(user: User, field: str) -> Q | None:
+def scope_q(user: User, field: str) -> Q | None:
+    """Rows whose region code (at `field`) lies in the user's scope; None without a scope."""
     prefix = user.scope_prefix() if user.is_authenticated else None
     if prefix is None:
         return None
@@ -39,7 +40,7 @@ def topics_visible_to(user: User) -> QuerySet[Topic]:
     topics = Topic.objects.all()
     if not user.is_authenticated:
         return topics.none()
-    scope = _scope_q(user, "region__code")
+    scope = scope_q(user, "region__code")
     if scope is not None:
         return topics.filter(scope)
     if user.role in (User.Role.EXPERT, User.Role.SOCIETY_ADMIN):
@@ -51,7 +52,7 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     reports = Report.objects.all()
     if not user.is_authenticated:
         return reports.none()
-    scope = _scope_q(user, "region__code")
+    scope = scope_q(user, "region__code")
     if scope is not None:
         return reports.filter(scope)
     issued = reports.filter(status=R.ISSUED)

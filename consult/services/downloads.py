@@ -67,23 +67,22 @@ def report_download(
     return stamped, download
 
 
-def download_filename(report: Report, revision: ReportRevision | None = None) -> str:
+def download_filename(report: Report, revision: ReportRevision) -> str:
     """「智库专报-2026年第3期.pdf」 for an issued report (「…-更正稿.pdf」 for a correction),
     `draft-<pk>-r<n>.pdf` before issue."""
     if report.number is None:
-        number = revision.number if revision is not None else 0
-        return f"draft-{report.pk}-r{number}.pdf"
+        return f"draft-{report.pk}-r{revision.number}.pdf"
     name = f"{report.series.name}-{issue_label(report)}"
-    if revision is not None and revision.is_correction:
+    if revision.is_correction:
         name += "-更正稿"
     return f"{name}.pdf"
 
 
-def pdf_response(data: bytes, filename: str, *, as_attachment: bool = True) -> HttpResponse:
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
     """An HTTP response carrying a PDF under `filename` (RFC 5987 `filename*` when it is not
     ASCII). Stamped copies are personal: no cache may keep them."""
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -110,8 +110,7 @@ def topic_update(topic: Topic, *, by: User, problems=None, **fields) -> Topic:
     if unknown:
         raise TypeError(f"topic_update() cannot change {', '.join(sorted(unknown))}")
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
-    if topic.status not in OPEN_STATES:
-        raise DomainError(_("A concluded or terminated topic can no longer be changed."))
+    _check_open(topic)
     for name, value in fields.items():
         setattr(topic, name, value.strip() if isinstance(value, str) else value)
     _check_lead(topic.lead_expert, topic.lead_society)
@@ -147,9 +146,6 @@ def topic_problems_add(topic: Topic, problems, *, by: User) -> None:
 def topic_transition(topic: Topic, to: str, *, by: User, reason: str = "") -> Topic:
     """Move a topic along proposed → approved (立项) → in progress ⇄ mid-term check →
     concluded (结题), or to terminated (with a reason)."""
-    if to not in T.values:
-        # Not a state at all (a tampered form): refused like an illegal move, not a crash.
-        raise DomainError(_("Unknown status."))
     reason = reason.strip()
     if to in REASON_REQUIRED and not reason:
         raise DomainError(_("Please give a reason for terminating the topic."))

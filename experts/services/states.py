@@ -3,6 +3,7 @@ Proposal): each declares its `Status` choices and `TRANSITIONS` table, and its e
 hang off it as `events` with actor, from_status, to_status and reason."""
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from problems.services import DomainError
 
@@ -12,6 +13,9 @@ def transition(instance: models.Model, to: str, *, by, reason: str, refused: str
     """Lock the row, check the move against the model's TRANSITIONS (`refused` is the error,
     with %(from)s and %(to)s), set the state and `fields`, save and write the event."""
     model = type(instance)
+    if to not in model.Status.values:
+        # Not a state at all: refused like an illegal move rather than a crash on its label.
+        raise DomainError(_("Unknown status."))
     instance = model.objects.select_for_update().get(pk=instance.pk)
     if to not in model.TRANSITIONS.get(instance.status, set()):
         raise DomainError(
