@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory, Password
 from accounts.models import GovernmentBody, Notification, Region, User
 from experts.models import Assignment, Delegation, Discipline, Expert, Review, Society
 from experts.search import expert_index
+from problems.demo.common import pdf_file
 from problems.models import Campaign, Category, Enterprise, Industry, Problem
 from problems.validators import credit_code_check_char
 
@@ -174,19 +175,7 @@ def pdf_bytes(text: str = "zhiku") -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def png_bytes() -> bytes:

@@ -44,6 +44,7 @@ from consult.services.reports import (
     report_transition,
 )
 from consult.services.topics import (
+    PROBLEM_STATES,
     milestone_save,
     topic_create,
     topic_document_add,
@@ -52,7 +53,8 @@ from consult.services.topics import (
     topic_transition,
 )
 from experts.models import Discipline, Expert, Society
-from problems.demo.data import PREFECTURE_STAFF, REF_PREFIX, SEED
+from problems.demo.common import expert_account, pdf_file, staff_for
+from problems.demo.data import REF_PREFIX, SEED
 from problems.models import Problem
 
 from . import data
@@ -61,8 +63,6 @@ from .data import REPORT_PLANS, SHORT_REPORTS, TOPICS, ReportPlan, ReportText, T
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 HEADER_KEYS = ("series", "title", "authors", "summary", "circulation", "addressees", "copies")
 FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:")
-S = Problem.Status
-TAKEN_UP = (S.ACCEPTED, S.CONFIDENTIALITY, S.READY, S.CLOSED)
 R = Report.Status
 T = Topic.Status
 # Provinces and cities with a 对口援疆 partnership (by the first two digits of their code).
@@ -198,19 +198,7 @@ def pdf_document(lines: list[str]) -> bytes:
         b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
         b"/CapHeight 880 /StemV 93 >>",
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_file(objects)
 
 
 class Calendar:
@@ -368,22 +356,12 @@ class ConsultSeeder:
     # people -----------------------------------------------------------------------------
 
     def staff_for(self, region_code: str) -> User:
-        return self.users[PREFECTURE_STAFF.get(region_code[:4], "staff_xj")]
+        return staff_for(self.users, region_code)
 
     def account(self, expert: Expert) -> User:
         """The expert's user account (a lead has to log in to report progress)."""
-        if expert.user_id:
-            return expert.user
-        user = User.objects.create(
-            username=f"zj{expert.pk}",
-            password=self.password_hash,
-            email=expert.email,
-            role=User.Role.EXPERT,
-            display_name=expert.name,
-        )
-        Expert.objects.filter(pk=expert.pk).update(user=user)
-        expert.user = user
-        self.created["accounts"] += 1
+        user, created = expert_account(expert, self.password_hash)
+        self.created["accounts"] += created
         return user
 
     def lead_user(self, topic: Topic) -> User:
@@ -456,7 +434,7 @@ class ConsultSeeder:
         for words in spec.problems:
             wanted |= Q(title__contains=words)
         problems = (
-            Problem.objects.filter(wanted, ref__startswith=REF_PREFIX, status__in=TAKEN_UP)
+            Problem.objects.filter(wanted, ref__startswith=REF_PREFIX, status__in=PROBLEM_STATES)
             .select_related("enterprise")
             .order_by("ref")
             if spec.problems

@@ -36,7 +36,7 @@ from problems.services import (
 )
 from problems.validators import CHARSET, credit_code_check_char
 
-from .common import random_day, random_mobile, random_moment
+from .common import random_day, random_mobile, random_moment, staff_for
 from .data import (
     ACCOUNTS,
     ADDRESSES,
@@ -54,7 +54,6 @@ from .data import (
     PASSWORD,
     PATHS,
     PENDING,
-    PREFECTURE_STAFF,
     PROBLEMS,
     REASONS,
     REF_PREFIX,
@@ -243,7 +242,7 @@ class Seeder:
             self.users[username] = user
 
     def staff_for(self, region_code: str) -> User:
-        return self.users[PREFECTURE_STAFF.get(region_code[:4], "staff_xj")]
+        return staff_for(self.users, region_code)
 
     # enterprises ------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from experts.services.reminders import reminders_send
 from experts.services.reviews import review_release, review_save
 from problems.models import Problem
 
+from .common import expert_account
 from .data import REF_PREFIX
 
 D = Assignment.DeclineReason
@@ -87,18 +88,7 @@ class WorkflowSeeder:
 
     def account(self, expert: Expert) -> User:
         """The expert's user account; demo experts picked by the matcher get one."""
-        if expert.user_id:
-            return expert.user
-        user = User.objects.create(
-            username=f"zj{expert.pk}",
-            password=self.password_hash,
-            email=expert.email,
-            role=User.Role.EXPERT,
-            display_name=expert.name,
-        )
-        Expert.objects.filter(pk=expert.pk).update(user=user)
-        expert.user = user
-        return user
+        return expert_account(expert, self.password_hash)[0]
 
     def suggested(self, problem: Problem, count: int, *, skip=()) -> list[Expert]:
         taken = {e.pk for e in skip}
