@@ -28,6 +28,14 @@ def require(request: HttpRequest, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
+def form_errors(request: HttpRequest, form) -> None:
+    """The errors of a form posted from a page that redirects back to itself, as messages."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 def _domain_error(request: HttpRequest, error: Exception) -> None:
     messages.error(request, str(error))
 

@@ -66,6 +66,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         reports_visible_to(user)
         .select_related("series", "topic", "region")
+        .defer("summary", "body", "topic__summary")
         .annotate(
             instruction_count=_feedback_count(Instruction, body_id),
             adoption_count=_feedback_count(Adoption, body_id),
@@ -95,7 +96,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def _report(request: HttpRequest, pk: int) -> Report:
     """The report if the user may read it: 404 outside reports_visible_to."""
     report = get_object_or_404(
-        reports_visible_to(request.user).select_related("series", "topic", "region"), pk=pk
+        reports_visible_to(request.user).select_related("series", "topic", "region", "issued_by"),
+        pk=pk,
     )
     require(request, "consult.view_report", report)
     return report
@@ -140,6 +142,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_official": _is_official(user),
             "can_feedback": rules.has_perm("consult.give_feedback", user, report),
             "can_change": rules.has_perm("consult.change_report", user, report),
+            "events": report.events.select_related("actor"),
         },
     )
 

@@ -19,7 +19,7 @@ from accounts.listing import filtered_page
 from accounts.models import User
 from problems.rules import problems_visible_to
 from problems.services import DomainError
-from problems.views import attachment_response, require
+from problems.views import LONG_TEXT_FIELDS, attachment_response, form_errors, require
 
 from ..filters.topics import MyTopicFilter, TopicFilter
 from ..forms.topics import (
@@ -59,20 +59,12 @@ def _move_label(frm: str, to: str) -> str:
 def _visible_topic(request: HttpRequest, pk: int, perm: str) -> Topic:
     topic = get_object_or_404(
         topics_visible_to(request.user).select_related(
-            "region__parent", "discipline", "lead_expert", "lead_society", "created_by"
+            "region__parent__parent", "discipline", "lead_expert", "lead_society", "created_by"
         ),
         pk=pk,
     )
     require(request, perm, topic)
     return topic
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    """The errors of a form posted from the detail page, which redirects back to itself."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _error(request: HttpRequest, error: Exception) -> None:
@@ -196,7 +188,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for to in MOVE_ORDER
         if can_change and to in Topic.TRANSITIONS[topic.status]
     ]
-    problems = list(topic.problems.order_by("number", "pk"))
+    problems = list(topic.problems.defer(*LONG_TEXT_FIELDS).order_by("number", "pk"))
     # Staff get links to the problems they may open (a topic may take up problems from
     # outside their scope); the topic's people see numbers and titles only.
     openable = (
@@ -206,7 +198,12 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for problem in problems:
         problem.can_open = problem.pk in openable
-    reports = reports_visible_to(user).filter(topic=topic).select_related("series")
+    reports = (
+        reports_visible_to(user)
+        .filter(topic=topic)
+        .select_related("series")
+        .defer("summary", "body")
+    )
     return render(
         request,
         "consult/topic_detail.html",
@@ -223,7 +220,6 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": topic.updates.select_related("author"),
             "reports": reports,
             "events": topic.events.select_related("actor"),
-            "today": timezone.localdate(),
             "member_form": MemberForm() if can_change and is_open else None,
             "milestone_form": MilestoneForm(prefix="milestone") if can_change and is_open else None,
             "document_form": DocumentForm() if can_report else None,
@@ -263,7 +259,7 @@ def topic_progress(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk, "consult.report_progress")
     form = ProgressForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect(topic)
     try:
         services.topic_progress_update(topic, by=request.user, **form.cleaned_data)
@@ -283,7 +279,7 @@ def topic_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk, "consult.change_topic")
     form = MemberForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect(topic)
     try:
         member = services.topic_member_add(topic, by=request.user, **form.cleaned_data)
@@ -331,7 +327,7 @@ def topic_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk, "consult.change_topic")
     form = MilestoneForm(request.POST, prefix="milestone", instance=Milestone(topic=topic))
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect(topic)
     try:
         services.milestone_save(form.save(commit=False), by=request.user)
@@ -398,7 +394,7 @@ def topic_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _visible_topic(request, pk, "consult.report_progress")
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect(topic)
     try:
         document = services.topic_document_add(

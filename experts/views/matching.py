@@ -16,6 +16,7 @@ from accounts.rules import is_staff_or_admin
 from problems.models import Problem
 from problems.rules import problems_visible_to
 from problems.services import DomainError
+from problems.views import form_errors
 
 from ..filters import CandidateFilter
 from ..forms import DelegateForm, InviteForm
@@ -122,13 +123,6 @@ def problem_matching(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 def _invite(request: HttpRequest, problem: Problem) -> None:
     """Invite each chosen expert on their own: one refused (a flag not confirmed, a
     conflict, no capacity) doesn't stop the others, and each is whole or not at all."""
@@ -136,7 +130,7 @@ def _invite(request: HttpRequest, problem: Problem) -> None:
 
     form = InviteForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return
     chosen = list(form.cleaned_data["experts"])
     scores = {
@@ -172,7 +166,7 @@ def _delegate(request: HttpRequest, problem: Problem) -> None:
     require(request, "experts.delegate_problem", problem)
     form = DelegateForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return
     try:
         delegation_create(problem=problem, by=request.user, **form.cleaned_data)

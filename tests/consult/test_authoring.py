@@ -845,7 +845,11 @@ def panel(report: Report, user, can_change: bool = True) -> str:
     request.user = user
     return render_to_string(
         "consult/_report_staff_panel.html",
-        {"report": report, "can_change": can_change},
+        {
+            "report": report,
+            "can_change": can_change,
+            "events": report.events.select_related("actor"),
+        },
         request=request,
     )
 
