@@ -10,20 +10,25 @@ from .forms import DateInput
 from .models import Campaign, Category, Enterprise, Industry, Problem
 
 
-def _region_prefix_filter(queryset, name, value):
+def region_prefix_filter(queryset, name, value):
     """A region matches itself and everything inside it."""
     return queryset.filter(**{f"{name}__startswith": value.prefix}) if value else queryset
 
 
+def words_q(terms, fields) -> Q:
+    """Every term (a string is split at white space) in at least one of the fields."""
+    query = Q()
+    for term in terms.split() if isinstance(terms, str) else terms:
+        term_q = Q()
+        for field in fields:
+            term_q |= Q(**{f"{field}__icontains": term})
+        query &= term_q
+    return query
+
+
 def _search(fields):
     def method(queryset, name, value):
-        query = Q()
-        for term in value.split():
-            term_q = Q()
-            for field in fields:
-                term_q |= Q(**{f"{field}__icontains": term})
-            query &= term_q
-        return queryset.filter(query)
+        return queryset.filter(words_q(value, fields))
 
     return method
 
@@ -47,7 +52,7 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("Region"),
         field_name="region__code",
         queryset=Region.objects.filter(level__lte=3),
-        method=_region_prefix_filter,
+        method=region_prefix_filter,
         widget=SearchableSelect(),
     )
     industry = django_filters.ModelChoiceFilter(
@@ -120,7 +125,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         label=_("Region"),
         field_name="region__code",
         queryset=Region.objects.all(),
-        method=_region_prefix_filter,
+        method=region_prefix_filter,
         widget=SearchableSelect(),
     )
     industry = django_filters.ModelChoiceFilter(

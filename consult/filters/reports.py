@@ -1,27 +1,17 @@
 """The advisory report list's search and filters (officials, staff, the topics' people)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 from accounts.widgets import SearchableSelect
 from experts.text import normalize
+from problems.filters import region_prefix_filter, words_q
 
 from ..models import Report, Series, Topic
 
 SEARCH_FIELDS = ("title", "summary", "body")
-
-
-def _terms_q(terms: list[str]) -> Q:
-    """Every term in at least one of the searched fields."""
-    query = Q()
-    for term in terms:
-        term_q = Q()
-        for field in SEARCH_FIELDS:
-            term_q |= Q(**{f"{field}__icontains": term})
-        query &= term_q
-    return query
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -70,10 +60,8 @@ class ReportFilter(django_filters.FilterSet):
         normalised = normalize(value).split()
         if not raw:
             return queryset
-        return queryset.filter(_terms_q(raw) | _terms_q(normalised))
+        return queryset.filter(words_q(raw, SEARCH_FIELDS) | words_q(normalised, SEARCH_FIELDS))
 
     def filter_region(self, queryset: QuerySet[Report], name: str, value) -> QuerySet[Report]:
         """A region matches the reports of its own CAST and of those inside it."""
-        if not value:
-            return queryset
-        return queryset.filter(region__code__startswith=value.prefix)
+        return region_prefix_filter(queryset, "region__code", value)

@@ -4,7 +4,6 @@ region, lead, discipline and text; the topics' own people only by state."""
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +11,7 @@ from accounts.models import Region, User
 from accounts.widgets import SearchableSelect
 from experts.filters import StableOrderingFilter
 from experts.models import Discipline
+from problems.filters import region_prefix_filter, words_q
 
 from ..models import Topic
 
@@ -21,17 +21,6 @@ FIRST_YEAR = 2020
 def year_choices() -> list[tuple[int, int]]:
     """The years topics can have been created in, newest first."""
     return [(year, year) for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
-
-
-def _words_q(value: str, fields: tuple[str, ...]) -> Q:
-    """Every whitespace-separated word in at least one of the fields."""
-    query = Q()
-    for word in value.split():
-        word_q = Q()
-        for field in fields:
-            word_q |= Q(**{f"{field}__icontains": word})
-        query &= word_q
-    return query
 
 
 class MyTopicFilter(django_filters.FilterSet):
@@ -111,14 +100,13 @@ class TopicFilter(MyTopicFilter):
         )
 
     def search(self, queryset, name, value):
-        return queryset.filter(_words_q(value, ("number", "title")))
+        return queryset.filter(words_q(value, ("number", "title")))
 
     def filter_region(self, queryset, name, value):
-        """A region matches itself and everything inside it."""
-        return queryset.filter(region__code__startswith=value.prefix) if value else queryset
+        return region_prefix_filter(queryset, "region__code", value)
 
     def filter_lead(self, queryset, name, value):
-        return queryset.filter(_words_q(value, ("lead_expert__name", "lead_society__name")))
+        return queryset.filter(words_q(value, ("lead_expert__name", "lead_society__name")))
 
     def filter_discipline(self, queryset, name, value):
         """A first-level discipline matches its second-level children too (GB/T 13745 codes

@@ -77,6 +77,10 @@ class ReportContentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 28, "class": "editor-text", "spellcheck": "false"}),
     )
 
+    def meta_fields(self) -> list:
+        """The header fields (META_FIELDS of the subclass), shown beside the body editor."""
+        return [self[name] for name in self.META_FIELDS]
+
     def __init__(self, *args, report: Report | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs.update(
@@ -143,9 +147,6 @@ class ReportForm(ReportContentForm):
         self.fields["issuing_body"].required = False
         self.fields["issuing_body"].help_text = _("Left empty: the issuing body of the series.")
 
-    def meta_fields(self) -> list:
-        return [self[name] for name in self.META_FIELDS]
-
     def clean(self):
         cleaned = super().clean()
         series = cleaned.get("series")
@@ -196,9 +197,6 @@ class ReportCorrectionForm(ReportContentForm):
         "note",
     ]
     META_FIELDS = field_order[:5]
-
-    def meta_fields(self) -> list:
-        return [self[name] for name in self.META_FIELDS]
 
 
 class ReportImageForm(forms.Form):

@@ -5,10 +5,8 @@ downloadable as XLSX. The page, the JSON and the XLSX answer only to consult.vie
 
 from urllib.parse import urlencode
 
-import rules
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.exports import XLSX, content_disposition
 from accounts.tabular import escape_formula, write_xlsx
+from problems.views import require
 
 from ..dashboard import (
     CHARTS,
@@ -33,11 +32,6 @@ from ..dashboard import (
 PERMISSION = "consult.view_dashboard"
 
 
-def _require(request: HttpRequest) -> None:
-    if not rules.has_perm(PERMISSION, request.user):
-        raise PermissionDenied
-
-
 def _query(period: Period) -> str:
     return "?" + urlencode({"year": period.year}) if period.year else ""
 
@@ -45,7 +39,7 @@ def _query(period: Period) -> str:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request, PERMISSION)
     # A bad year shows the form's error and the figures of all years.
     form, period = period_form(request.GET or None)
     user, query = request.user, _query(period)
@@ -72,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _chart(request: HttpRequest, chart: str) -> tuple[object, Period, JsonResponse | None]:
     """The chart function and the period, or the 400 answer to a bad query string."""
-    _require(request)
+    require(request, PERMISSION)
     function = CHARTS.get(chart)
     if function is None:
         raise Http404
