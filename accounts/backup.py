@@ -84,7 +84,10 @@ def backup(output: Path) -> Path:
     """Write a backup directory under `output`; returns its path."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     target = Path(output) / f"zhiku-backup-{stamp}"
-    target.mkdir(parents=True, exist_ok=False)
+    try:
+        target.mkdir(parents=True, exist_ok=False)
+    except OSError as error:
+        raise BackupError(f"Cannot write the backup to {target}: {error.strerror}.") from error
     vendor = connection.vendor
     if vendor == "postgresql":
         counts = _backup_postgresql(target / PG_DUMP)
@@ -159,6 +162,8 @@ def restore(source: Path) -> Verification:
         manifest = json.loads((source / MANIFEST).read_text())
     except (OSError, ValueError) as error:
         raise BackupError(f"{source} is not a zhiku backup ({error}).") from error
+    if not isinstance(manifest, dict) or not {"database", "tables", "files"} <= set(manifest):
+        raise BackupError(f"{source} is not a zhiku backup (its manifest is incomplete).")
     if manifest["database"] != connection.vendor:
         raise BackupError(
             f"The backup is of a {manifest['database']} database; the configured one is "

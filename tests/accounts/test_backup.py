@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from problems.models import Attachment
@@ -96,3 +96,17 @@ def test_backup_restores_into_a_fresh_database_with_its_files(ent_a, tmp_path, f
     again = restore_process(backup, database_url, tmp_path / "other-media")
     assert again.returncode == 1
     assert "The configured database is not empty" in again.stderr
+
+
+def test_restore_refuses_what_is_not_a_backup(tmp_path):
+    with pytest.raises(CommandError, match="is not a zhiku backup"):
+        call_command("restore", str(tmp_path / "missing"))
+    (tmp_path / "manifest.json").write_text('{"database": "sqlite"}')
+    with pytest.raises(CommandError, match=r"is not a zhiku backup \(its manifest is incomplete\)"):
+        call_command("restore", str(tmp_path))
+
+
+def test_backup_reports_a_directory_it_cannot_write(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CommandError, match="Cannot write the backup to"):
+        call_command("backup", output=str(tmp_path / "file"))
