@@ -264,3 +264,93 @@ class QueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{tuple(self.args)}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit log is append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event (a login, an export, a denial, a change staff made...).
+
+    Append-only: an existing row cannot be saved again or deleted, through the model, its
+    queryset or the admin; on PostgreSQL a trigger (migration 0007) refuses UPDATE and DELETE
+    from any client. Written through accounts.audit.record()."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logout")
+        LOCKOUT = "lockout", _("Account locked")
+        UNLOCK = "unlock", _("Account unlocked")
+        EXPORT = "export", _("Export")
+        PDF_DOWNLOAD = "pdf_download", _("PDF download")
+        FILE_DOWNLOAD = "file_download", _("File download")
+        PERMISSION_DENIED = "permission_denied", _("Access refused")
+        ROLE_CHANGE = "role_change", _("Role change")
+        SCOPE_CHANGE = "scope_change", _("Scope change")
+        DATA_CHANGE = "data_change", _("Data change")
+        PERSONAL_DATA_EXPORT = "personal_data_export", _("Personal data export")
+        DELETION_REQUEST = "deletion_request", _("Deletion request")
+        ANONYMISE = "anonymise", _("Anonymisation")
+        TOTP_ENABLED = "totp_enabled", _("Two-factor login enabled")
+        TOTP_DISABLED = "totp_disabled", _("Two-factor login disabled")
+
+    when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("target type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-when", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "when"]),
+            models.Index(fields=["ip", "when"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")

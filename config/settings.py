@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: records denials and staff data changes (accounts.audit).
+    "accounts.audit.AuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -249,6 +251,15 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # file from an `internal` location (deploy/nginx/zhiku.conf). Empty: Django streams the file.
 MEDIA_ACCEL_REDIRECT = os.getenv("MEDIA_ACCEL_REDIRECT", "")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of Django append to X-Forwarded-For (nginx: 1). The audit
+# log takes the client address from there; 0: REMOTE_ADDR (the header is then ignored).
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", "0")
+# Login lockout (accounts.forms.LoginForm): this many failed logins for one user name within
+# the window lock it until the window passes or staff unlock it; one IP address may fail
+# LOGIN_FAILURE_IP_LIMIT times in the window (password spraying over many names).
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_FAILURE_IP_LIMIT = envint("LOGIN_FAILURE_IP_LIMIT", "20")
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", str(15 * 60))
 
 LOGGING = {
     "version": 1,
