@@ -10,10 +10,11 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.urls import Resolver404
 
 from .models import AuditEvent
 
@@ -98,17 +99,280 @@ def record(
     return event
 
 
+# Exports of these kinds (accounts.exports.EXPORTS) hold personal data (names, phones,
+# e-mail addresses of experts, enterprise contacts, accounts): logged as personal_data_export.
+PERSONAL_DATA_EXPORTS = frozenset({"experts", "enterprises", "users", "accounts"})
+
+
+def record_export(kind: str, rows: int, *, request: HttpRequest | None = None, **detail):
+    """An export of `rows` rows of `kind` (a spreadsheet, a CSV)."""
+    action = Action.PERSONAL_DATA_EXPORT if kind in PERSONAL_DATA_EXPORTS else Action.EXPORT
+    return record(action, request=request, detail={"kind": kind, "rows": rows, **detail})
+
+
+class Counted:
+    """An iterable that counts what passes through it (the rows of a streamed export)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+# --- what the middleware records --------------------------------------------------------------
+
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# POSTs that are not data changes, or are recorded as events of their own.
+NOT_DATA_CHANGES = frozenset({"login", "logout", "set_language", "admin:login", "admin:logout"})
+# Saves that are bookkeeping, not the data a staff member changed.
+IGNORED_MODELS = frozenset({"accounts.auditevent", "sessions.session", "admin.logentry"})
+CHANGED_OBJECTS_KEPT = 20
+
+# The objects saved or deleted while the current mutating request is handled.
+_changed: ContextVar[list | None] = ContextVar("audit_changed", default=None)
+
+
+def _is_staff(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_staff or user.is_platform_admin or user.is_cast_staff)
+    )
+
+
+def _note_change(sender, instance, kind: str) -> None:
+    changed = _changed.get()
+    if changed is None or len(changed) >= CHANGED_OBJECTS_KEPT:
+        return
+    label = sender._meta.label_lower
+    if label in IGNORED_MODELS:
+        return
+    changed.append((instance, kind))
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if not raw:
+        _note_change(sender, instance, "created" if created else "changed")
+
+
+def _on_delete(sender, instance, **kwargs):
+    _note_change(sender, instance, "deleted")
+
+
 class AuditMiddleware:
     """Keeps the current request for record() (a context variable: safe across threads and
-    tasks); the audit hooks that need the response (denials, staff data changes) are added to
-    this class as they are built."""
+    tasks) and records, once the response is known:
+
+    - a denial: any 403, and a 404 raised by a view (an object outside the user's scope is
+      answered 404) - not the 404 of an address no view answers;
+    - a data change: each successful (2xx/3xx) POST/PUT/PATCH/DELETE of staff or an admin,
+      with the URL name and arguments, the names (never the values) of the posted fields and
+      the objects saved or deleted meanwhile (the one named by the URL's pk, if any, or else
+      the first, is the event's target).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
         token = _current_request.set(request)
+        mutating = request.method in MUTATING_METHODS
+        changed_token = _changed.set([]) if mutating else None
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            self._after(request, response)
+            return response
         finally:
+            if changed_token is not None:
+                _changed.reset(changed_token)
             _current_request.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, (PermissionDenied, Http404)) and not isinstance(
+            exception, Resolver404
+        ):
+            request._audit_exception = exception
+
+    def _after(self, request: HttpRequest, response) -> None:
+        status = response.status_code
+        exception = getattr(request, "_audit_exception", None)
+        if status == 403 or (status == 404 and isinstance(exception, Http404)):
+            match = request.resolver_match
+            record(
+                Action.PERMISSION_DENIED,
+                request=request,
+                detail={
+                    "status": status,
+                    "url_name": match.view_name if match else "",
+                    "kwargs": _jsonable(match.kwargs) if match else {},
+                },
+            )
+        elif request.method in MUTATING_METHODS and 200 <= status < 400:
+            self._data_change(request, status)
+
+    def _data_change(self, request: HttpRequest, status: int) -> None:
+        match = request.resolver_match
+        if match is None or match.view_name in NOT_DATA_CHANGES:
+            return
+        if not _is_staff(getattr(request, "user", None)):
+            return
+        changed = _changed.get() or []
+        target = None
+        pk = match.kwargs.get("pk")
+        for instance, _kind in changed:
+            if pk is not None and str(instance.pk) == str(pk):
+                target = instance
+                break
+        if target is None and changed:
+            target = changed[0][0]
+        detail = {
+            "url_name": match.view_name,
+            "kwargs": _jsonable(match.kwargs),
+            "status": status,
+            "fields": sorted(
+                name
+                for name in {*request.POST.keys(), *request.FILES.keys()}
+                if name != "csrfmiddlewaretoken"
+            )[:50]
+            if request.method == "POST"
+            else [],
+            "objects": [
+                {
+                    "model": instance._meta.label_lower,
+                    "pk": str(instance.pk),
+                    "repr": _short(instance),
+                    "op": kind,
+                }
+                for instance, kind in changed
+            ],
+        }
+        record(
+            Action.DATA_CHANGE,
+            request=request,
+            target=target if target is not None and target.pk is not None else None,
+            detail=detail,
+        )
+
+
+def _short(instance) -> str:
+    try:
+        return str(instance)[:100]
+    except Exception:  # a __str__ that needs a deleted relation
+        return ""
+
+
+def _jsonable(kwargs: dict) -> dict:
+    return {
+        key: value if isinstance(value, int | float) else str(value)
+        for key, value in kwargs.items()
+    }
+
+
+# --- logins ------------------------------------------------------------------------------------
+
+
+def _on_login(sender, request, user, **kwargs):
+    record(Action.LOGIN, request=request, user=user)
+
+
+def _on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(Action.LOGOUT, request=request, user=user)
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
+    user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    record(Action.LOGIN_FAILED, request=request, user=user, username=username[:150])
+
+
+# --- role and scope changes --------------------------------------------------------------------
+
+ROLE_FIELDS = ("role", "is_staff", "is_superuser", "is_active")
+SCOPE_FIELDS = ("region", "government_body", "enterprise")
+
+
+def _tracked_fields(update_fields) -> list[str]:
+    fields = [*ROLE_FIELDS, *SCOPE_FIELDS]
+    if update_fields is None:
+        return fields
+    return [name for name in fields if name in update_fields]
+
+
+def _user_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._audit_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    fields = _tracked_fields(update_fields)
+    if not fields:
+        return  # e.g. last_login on every login: no query
+    columns = [sender._meta.get_field(name).attname for name in fields]
+    instance._audit_before = sender._default_manager.filter(pk=instance.pk).values(*columns).first()
+
+
+def _user_post_save(sender, instance, created, raw=False, **kwargs):
+    before = getattr(instance, "_audit_before", None)
+    instance._audit_before = None
+    if raw or created or not before:
+        return
+    for action, fields in ((Action.ROLE_CHANGE, ROLE_FIELDS), (Action.SCOPE_CHANGE, SCOPE_FIELDS)):
+        changes = {}
+        for name in fields:
+            attname = sender._meta.get_field(name).attname
+            if attname in before and before[attname] != getattr(instance, attname):
+                changes[name] = {"from": before[attname], "to": getattr(instance, attname)}
+        if changes:
+            record(action, target=instance, detail={"changes": changes})
+
+
+def _society_admins_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A society admin linked to or unlinked from a society (from either side)."""
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if action == "pre_clear":
+        related = getattr(instance, "administered_societies" if reverse else "admins")
+        pk_set = set(related.values_list("pk", flat=True))
+    if not pk_set:
+        return
+    op = "added" if action == "post_add" else "removed"
+    if reverse:  # instance is the user
+        record(
+            Action.SCOPE_CHANGE,
+            target=instance,
+            detail={"changes": {"societies": {op: sorted(pk_set)}}},
+        )
+    else:  # instance is the society; one event per user
+        for user in model._default_manager.filter(pk__in=pk_set):
+            record(
+                Action.SCOPE_CHANGE,
+                target=user,
+                detail={"changes": {"societies": {op: [instance.pk]}}, "society": str(instance)},
+            )
+
+
+def connect() -> None:
+    """Connect the audit's signal receivers (AccountsConfig.ready)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+    from experts.models import Society
+
+    User = get_user_model()
+    user_logged_in.connect(_on_login, dispatch_uid="audit_login")
+    user_logged_out.connect(_on_logout, dispatch_uid="audit_logout")
+    user_login_failed.connect(_on_login_failed, dispatch_uid="audit_login_failed")
+    pre_save.connect(_user_pre_save, sender=User, dispatch_uid="audit_user_pre_save")
+    post_save.connect(_user_post_save, sender=User, dispatch_uid="audit_user_post_save")
+    m2m_changed.connect(
+        _society_admins_changed, sender=Society.admins.through, dispatch_uid="audit_society_admins"
+    )
+    post_save.connect(_on_save, dispatch_uid="audit_data_save")
+    post_delete.connect(_on_delete, dispatch_uid="audit_data_delete")

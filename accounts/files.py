@@ -25,11 +25,26 @@ def protected_file_response(
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(prefix + file.name)
         response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        _audit(file, filename, as_attachment)
         return response
     try:
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    _audit(file, filename, as_attachment)
     return FileResponse(
         handle, as_attachment=as_attachment, filename=filename, content_type=content_type
     )
+
+
+def _audit(file: File, filename: str, as_attachment: bool) -> None:
+    """Downloads go to the audit log (with the object the file belongs to); figures shown
+    inline in a page are not downloads."""
+    if as_attachment:
+        from .audit import Action, record
+
+        record(
+            Action.FILE_DOWNLOAD,
+            target=getattr(file, "instance", None),
+            detail={"file": file.name, "filename": filename},
+        )

@@ -29,6 +29,7 @@ from problems.models import Enterprise, Problem
 from problems.rules import enterprises_visible_to, problems_visible_to
 from problems.services import DomainError, campaigns_open_to, enterprise_register
 
+from .audit import Counted, record_export
 from .exports import EXPORTS, XLSX, content_disposition
 from .forms import EnterpriseRegistrationForm, ExpertRegistrationForm, ImportUploadForm
 from .imports import (
@@ -357,6 +358,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     headers, data = resource.export_rows(
         rows.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related)
     )
+    data = Counted(data)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "csv":
         response = HttpResponse(write_csv(headers, data), content_type="text/csv; charset=utf-8")
@@ -364,6 +366,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         response = HttpResponse(write_xlsx(headers, data, title=kind), content_type=XLSX)
         response["Content-Disposition"] = content_disposition(f"{kind}-{stamp}.xlsx")
+    record_export(kind, data.count, request=request, format=request.GET.get("format") or "xlsx")
     return response
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.audit import record_export
 from accounts.exports import XLSX, content_disposition
 from accounts.tabular import escape_formula, write_xlsx
 from problems.views import require
@@ -121,6 +122,7 @@ def dashboard_xlsx(request: HttpRequest, chart: str) -> HttpResponse:
             notes=[[_cell(v) for v in line] for line in notes],
             title=sheet_title(table.title),
         )
+    record_export("dashboard", len(table.rows), request=request, chart=table.slug, year=period.year)
     response = HttpResponse(content, content_type=XLSX)
     name = f"{table.slug}-{period.year}.xlsx" if period.year else f"{table.slug}.xlsx"
     response["Content-Disposition"] = content_disposition(name)

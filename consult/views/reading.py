@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts import audit
 from accounts.files import protected_file_response
 from accounts.listing import filtered_page
 from accounts.models import User
@@ -159,6 +160,12 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
         return redirect(report)
+    audit.record(
+        audit.Action.PDF_DOWNLOAD,
+        request=request,
+        target=report,
+        detail={"revision": download.revision},
+    )
     return pdf_response(data, download_filename(report, download.revision))
 
 
