@@ -7,6 +7,7 @@ service or a signal handler can record without having the request handed down.
 """
 
 from contextvars import ContextVar
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +16,7 @@ from django.core.validators import validate_ipv46_address
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.urls import Resolver404
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -376,3 +378,115 @@ def connect() -> None:
     )
     post_save.connect(_on_save, dispatch_uid="audit_data_save")
     post_delete.connect(_on_delete, dispatch_uid="audit_data_delete")
+
+
+# --- login lockout -----------------------------------------------------------------------------
+# The state is read from the log itself, no model of its own: an account is locked by a
+# `lockout` event less than LOGIN_FAILURE_WINDOW old that no successful login or `unlock`
+# followed; it is locked when LOGIN_FAILURE_LIMIT failures for the name gather within the
+# window since its last login, unlock or lockout. Attempts refused while locked are not
+# failures: the lock lasts one window from the moment it was set, however often it is tried.
+
+RESETS = (Action.LOGIN, Action.UNLOCK, Action.LOCKOUT)
+
+
+def _window_start():
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+
+
+def is_locked(username: str) -> bool:
+    latest = (
+        AuditEvent.objects.filter(username=username, action__in=RESETS)
+        .order_by("-when", "-pk")
+        .values_list("action", "when")
+        .first()
+    )
+    return bool(latest and latest[0] == Action.LOCKOUT and latest[1] >= _window_start())
+
+
+def ip_blocked(ip: str | None) -> bool:
+    """Too many failures from one address within the window (many names tried)."""
+    if not ip:
+        return False
+    failures = AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED, ip=ip, when__gte=_window_start()
+    )
+    return failures.count() >= settings.LOGIN_FAILURE_IP_LIMIT
+
+
+def lock_if_needed(username: str, *, request: HttpRequest | None = None) -> bool:
+    """After a failed login for `username`: lock the name (a `lockout` event) when its
+    failures reached the limit. True if it is locked now."""
+    if not username:
+        return False
+    since = _window_start()
+    reset = (
+        AuditEvent.objects.filter(username=username, action__in=RESETS, when__gte=since)
+        .order_by("-when", "-pk")
+        .values_list("when", flat=True)
+        .first()
+    )
+    failures = AuditEvent.objects.filter(
+        username=username, action=Action.LOGIN_FAILED, when__gt=reset or since
+    ).count()
+    if failures < settings.LOGIN_FAILURE_LIMIT:
+        return False
+    record(
+        Action.LOCKOUT,
+        request=request,
+        user=_user_named(username),
+        username=username,
+        detail={"failures": failures, "window": settings.LOGIN_FAILURE_WINDOW},
+    )
+    return True
+
+
+def unlock(user, *, request: HttpRequest | None = None) -> AuditEvent:
+    """Staff lift a lock. The event is about the account (its user, name and target, so it
+    counts as the account's reset); who unlocked it is in the detail."""
+    actor = getattr(request, "user", None) if request is not None else None
+    return record(
+        Action.UNLOCK,
+        request=request,
+        user=user,
+        target=user,
+        detail={"by": actor.get_username(), "by_id": actor.pk} if actor else {},
+    )
+
+
+def locked_usernames() -> list[str]:
+    """The names locked now, newest lock first (for the staff's unlock list)."""
+    recent = (
+        AuditEvent.objects.filter(action__in=RESETS, when__gte=_window_start())
+        .order_by("-when", "-pk")
+        .values_list("username", "action")
+    )
+    latest: dict[str, str] = {}
+    for username, action in recent:
+        latest.setdefault(username, action)
+    return [name for name, action in latest.items() if action == Action.LOCKOUT and name]
+
+
+def _user_named(username: str):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+
+
+def lock_ip_if_needed(ip: str | None, *, request: HttpRequest | None = None) -> bool:
+    """After a failed login from `ip`: a `lockout` event (once) when the address reached
+    LOGIN_FAILURE_IP_LIMIT failures in the window. True if the address is blocked now."""
+    if not ip:
+        return False
+    failures = AuditEvent.objects.filter(
+        action=Action.LOGIN_FAILED, ip=ip, when__gte=_window_start()
+    ).count()
+    if failures == settings.LOGIN_FAILURE_IP_LIMIT:
+        record(
+            Action.LOCKOUT,
+            request=request,
+            username="",
+            detail={"ip": ip, "failures": failures, "window": settings.LOGIN_FAILURE_WINDOW},
+        )
+    return failures >= settings.LOGIN_FAILURE_IP_LIMIT

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from experts.models import Expert
 from experts.validators import normalize_email, normalize_mobile, validate_mobile
 from problems.models import Enterprise, Industry
 
+from . import audit
 from .models import Region, User
 from .widgets import SearchableSelect
 
@@ -184,3 +187,45 @@ class ImportUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB; split it."))
         return upload
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, with the lockout (accounts.audit): after LOGIN_FAILURE_LIMIT failed
+    logins for one name, or LOGIN_FAILURE_IP_LIMIT from one address, within
+    LOGIN_FAILURE_WINDOW seconds, logins are refused, even with the right password, until the
+    window passes or staff unlock the account."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed logins for this account: it is locked for %(minutes)d minutes. "
+            "Try again later, or ask the CAST staff to unlock it."
+        ),
+        "ip_blocked": _(
+            "Too many failed logins from your network address. Try again in %(minutes)d minutes."
+        ),
+    }
+
+    def _refuse(self, code: str) -> ValidationError:
+        minutes = max(1, round(settings.LOGIN_FAILURE_WINDOW / 60))
+        return ValidationError(self.error_messages[code], code=code, params={"minutes": minutes})
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = audit.client_ip(self.request) if self.request is not None else None
+        if username:
+            if audit.ip_blocked(ip):
+                raise self._refuse("ip_blocked")
+            if audit.is_locked(username):
+                raise self._refuse("locked")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if username and error.code == "invalid_login":
+                locked = audit.lock_if_needed(username, request=self.request)
+                blocked = audit.lock_ip_if_needed(ip, request=self.request)
+                if locked:
+                    raise self._refuse("locked") from None
+                if blocked:
+                    raise self._refuse("ip_blocked") from None
+            raise
