@@ -1,8 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import GovernmentBody, ImportJob, Notification, QueuedTask, Region, User
+from . import audit
+from .models import (
+    AuditEvent,
+    GovernmentBody,
+    ImportJob,
+    Notification,
+    QueuedTask,
+    Region,
+    User,
+)
 
 
 @admin.register(User)
@@ -34,6 +44,19 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("role", "display_name", "region", "enterprise", "government_body")},
         ),
     )
+    actions = ["unlock_accounts"]
+
+    @admin.action(description=_("Unlock the selected accounts (after failed logins)"))
+    def unlock_accounts(self, request, queryset):
+        names = [user.get_username() for user in queryset if audit.is_locked(user.get_username())]
+        for name in names:
+            audit.unlock(name, request=request)
+        self.message_user(
+            request,
+            ngettext("%(n)d account unlocked.", "%(n)d accounts unlocked.", len(names))
+            % {"n": len(names)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Region)
@@ -93,4 +116,27 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "title", "body", "url", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only for everyone, superusers included: nothing is added, changed
+    or deleted here (the model and, on PostgreSQL, the database refuse it too)."""
+
+    list_display = ["when", "username", "action", "ip", "method", "path", "target_repr"]
+    list_filter = ["action", ("when", admin.DateFieldListFilter)]
+    search_fields = ["username", "path", "target_repr", "ip"]
+    date_hierarchy = "when"
+    list_select_related = ["target_type"]
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

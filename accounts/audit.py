@@ -441,14 +441,17 @@ def lock_if_needed(username: str, *, request: HttpRequest | None = None) -> bool
     return True
 
 
-def unlock(user, *, request: HttpRequest | None = None) -> AuditEvent:
-    """Staff lift a lock. The event is about the account (its user, name and target, so it
-    counts as the account's reset); who unlocked it is in the detail."""
+def unlock(username: str, *, request: HttpRequest | None = None) -> AuditEvent:
+    """Staff lift the lock of a name (an account's, or an unknown name's). The event is about
+    the account (its user, name and target, so it counts as the name's reset); who unlocked it
+    is in the detail."""
+    user = _user_named(username)
     actor = getattr(request, "user", None) if request is not None else None
     return record(
         Action.UNLOCK,
         request=request,
         user=user,
+        username=username,
         target=user,
         detail={"by": actor.get_username(), "by_id": actor.pk} if actor else {},
     )

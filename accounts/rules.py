@@ -36,3 +36,14 @@ def is_official(user) -> bool:
 
 
 is_staff_or_admin = is_cast_staff | is_platform_admin
+
+
+@rules.predicate
+def is_root_staff(user) -> bool:
+    """CAST staff of the autonomous region itself (ROOT_REGION_CODE)."""
+    return user.is_authenticated and user.is_cast_staff and user.region.is_root
+
+
+# The audit log and the login lockout: the autonomous region's staff and platform admins.
+rules.add_perm("accounts.view_audit_log", is_root_staff | is_platform_admin)
+rules.add_perm("accounts.unlock_account", is_root_staff | is_platform_admin)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import audit_views, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -47,6 +47,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/enterprise/", views.register_enterprise, name="register_enterprise"),
     path("register/expert/", views.register_expert, name="register_expert"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/unlock/", audit_views.audit_unlock, name="audit_unlock"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
