@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 from accounts.widgets import SearchableSelect
 
-from .models import Assignment, Delegation, Discipline, Expert, Proposal, Society
+from .models import (
+    Assignment,
+    Delegation,
+    DeletionRequest,
+    Discipline,
+    Expert,
+    Proposal,
+    Society,
+)
 from .search import experts_matching
 
 
@@ -225,3 +233,14 @@ class ProposalFilter(django_filters.FilterSet):
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = campaigns
+
+
+class DeletionRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DeletionRequest.Status.choices)
+    expert = django_filters.CharFilter(
+        label=_("Expert"), field_name="expert__name", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = DeletionRequest
+        fields = ["status", "expert"]

@@ -208,3 +208,18 @@ rules.add_perm("experts.staff_delegation", is_society_admin & administers_delega
 rules.add_perm(
     "experts.withdraw_delegation", is_platform_admin | (is_cast_staff & is_delegation_of_region)
 )
+
+
+# --- personal data ----------------------------------------------------------------------------
+# The expert downloads their own data and may ask for its deletion; the autonomous-region
+# staff (and platform admins) decide deletion requests, which concern the whole platform.
+
+
+@rules.predicate
+def is_root_staff(user) -> bool:
+    return user.is_authenticated and user.is_cast_staff and user.region.is_root
+
+
+rules.add_perm("experts.export_own_data", is_expert & is_self)
+rules.add_perm("experts.request_deletion", is_expert & is_self)
+rules.add_perm("experts.decide_deletion", is_platform_admin | is_root_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignments, delegations, matching, proposals, reviews
+from .views import assignments, delegations, matching, personal, proposals, reviews
 from .views import pool as views
 
 app_name = "experts"
@@ -90,4 +90,27 @@ urlpatterns += [
     path("proposals/<int:pk>/recompute/", proposals.proposal_recompute, name="proposal_recompute"),
     path("proposals/<int:pk>/discard/", proposals.proposal_discard, name="proposal_discard"),
     path("proposals/<int:pk>/publish/", proposals.proposal_publish, name="proposal_publish"),
+]
+
+# Personal data: the expert's own data and deletion requests; staff decide the requests.
+urlpatterns += [
+    path("me/data/", personal.my_data, name="my_data"),
+    path("me/data/download/", personal.my_data_download, name="my_data_download"),
+    path("me/data/delete/", personal.deletion_request_create, name="deletion_request_create"),
+    path(
+        "me/data/delete/<int:pk>/withdraw/",
+        personal.deletion_request_withdraw,
+        name="deletion_request_withdraw",
+    ),
+    path("deletion-requests/", personal.deletion_request_list, name="deletion_request_list"),
+    path(
+        "deletion-requests/<int:pk>/",
+        personal.deletion_request_detail,
+        name="deletion_request_detail",
+    ),
+    path(
+        "deletion-requests/<int:pk>/decide/",
+        personal.deletion_request_decide,
+        name="deletion_request_decide",
+    ),
 ]

@@ -5,6 +5,7 @@ from .matching import (
     ProposalCreateForm,
     ProposalItemAddForm,
 )
+from .personal import DeletionRequestForm
 from .pool import (
     ChangeDecisionForm,
     ConflictForm,
@@ -18,6 +19,7 @@ __all__ = [
     "ChangeDecisionForm",
     "ConflictForm",
     "DelegateForm",
+    "DeletionRequestForm",
     "ExpertProfileForm",
     "ExpertRefField",
     "InviteForm",

@@ -70,8 +70,11 @@ def expert_records() -> list[ExpertRecord]:
     societies: dict[int, list[int]] = defaultdict(list)
     for expert_id, society_id in Membership.objects.values_list("expert_id", "society_id"):
         societies[expert_id].append(society_id)
-    rows = Expert.objects.order_by("pk").values_list(
-        "pk", "ref", "name", "employer", "title", "research_directions", "region_id"
+    # Anonymised experts (their deletion request approved) are never candidates.
+    rows = (
+        Expert.objects.filter(anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "ref", "name", "employer", "title", "research_directions", "region_id")
     )
     return [
         ExpertRecord(

@@ -12,6 +12,7 @@ from .assignments import (
     Review,
     ReviewAttachment,
 )
+from .personal import DeletionRequest, DeletionRequestEvent
 from .pool import (
     DeclaredConflict,
     Discipline,
@@ -27,6 +28,8 @@ __all__ = [
     "DeclaredConflict",
     "Delegation",
     "DelegationEvent",
+    "DeletionRequest",
+    "DeletionRequestEvent",
     "Discipline",
     "Expert",
     "ProblemBrief",

@@ -85,6 +85,9 @@ class Expert(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when the expert's deletion request was approved: the personal data is gone, the
+    # record stays (anonymised) under the assignments and opinions it wrote.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     # Script- and width-normalised text of name, employer, title and directions: the
     # talent search matches against this (see experts.search), never against raw fields.
     search_text = models.TextField(editable=False, blank=True, default="")

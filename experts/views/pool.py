@@ -43,8 +43,12 @@ def _own_expert(request: HttpRequest) -> Expert:
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
     require(request, "experts.list_experts")
+    # Anonymised experts (deletion approved) stay only under their assignments and opinions.
     queryset = (
-        experts_visible_to(request.user).select_related("region").prefetch_related("disciplines")
+        experts_visible_to(request.user)
+        .filter(anonymised_at__isnull=True)
+        .select_related("region")
+        .prefetch_related("disciplines")
     )
     filterset = ExpertFilter(request.GET or None, queryset=queryset)
     return render(request, "experts/expert_list.html", filtered_page(request, filterset))
@@ -112,6 +116,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_form(request: HttpRequest, expert: Expert, *, confirm_identity: bool):
+    if expert.anonymised_at:
+        messages.error(request, _("This profile has been anonymised and can no longer be edited."))
+        return redirect(expert)
     ref, pending = expert.ref, list(expert.changes.filter(status=ProfileChange.Status.PENDING))
     form = ExpertProfileForm(
         request.POST or None, instance=expert, confirm_identity=confirm_identity
