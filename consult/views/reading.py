@@ -164,7 +164,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         audit.Action.PDF_DOWNLOAD,
         request=request,
         target=report,
-        detail={"revision": download.revision},
+        detail={"revision": download.revision.number},
     )
     return pdf_response(data, download_filename(report, download.revision))
 
