@@ -8,6 +8,9 @@
     "#c35a00", "#8c0f13", "#5c6570", "#6b8e23"];
   // Beyond this many categories a bar chart gets a zoom slider instead of cramped bars.
   var ZOOM_AFTER = 24;
+  // Tooltips drawn inside the chart's SVG: the default HTML tooltips carry style attributes,
+  // which the site's Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP_MODE = "richText";
 
   function seriesOnAxis(chart, axis) {
     return chart.series.filter(function (s) { return (s.axis || 0) === axis; });
@@ -28,7 +31,7 @@
   function pieOption(data, base) {
     var chart = data.chart;
     var column = chart.series[0].column;
-    base.tooltip = { trigger: "item", formatter: "{b}: {c} ({d}%)" };
+    base.tooltip = { trigger: "item", renderMode: TOOLTIP_MODE, formatter: "{b}: {c} ({d}%)" };
     base.legend = { type: "scroll", bottom: 0 };
     base.series = [{
       type: "pie",
@@ -62,7 +65,7 @@
       categoryAxis.axisLabel = { hideOverlap: true };
     }
     var values = valueAxes(chart);
-    base.tooltip = { trigger: "axis", axisPointer: { type: "shadow" } };
+    base.tooltip = { trigger: "axis", renderMode: TOOLTIP_MODE, axisPointer: { type: "shadow" } };
     base.grid = { left: 8, right: 16, top: chart.series.length > 1 ? 56 : 32, bottom: 8,
       containLabel: true };
     if (chart.series.length > 1) { base.legend = { type: "scroll", top: 0 }; }
