@@ -354,3 +354,32 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app for two-factor login (RFC 6238 TOTP, accounts.twofactor).
+    In use once `confirmed_at` is set: the user proved the app shows the right codes. The
+    secret is kept as the app has it (base32); `last_step` is the time step of the last code
+    accepted, so no code is accepted twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="totp_device",
+    )
+    secret = models.CharField(_("secret"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("enabled"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+    @property
+    def enabled(self) -> bool:
+        return self.confirmed_at is not None
