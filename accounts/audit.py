@@ -66,12 +66,13 @@ def record(
     *,
     request: HttpRequest | None = None,
     user=None,
-    target: models.Model | None = None,
+    target: models.Model | tuple[type[models.Model], object] | None = None,
     detail: dict | None = None,
     username: str | None = None,
 ) -> AuditEvent:
     """Write one audit event. `user` defaults to the request's authenticated user; `username`
-    (kept even when the user is later deleted) to the user's; `target` is the object acted on;
+    (kept even when the user is later deleted) to the user's; `target` is the object acted on
+    (or a (model, pk) pair);
     `detail` any JSON-serialisable facts (changed fields, export kind and row count...)."""
     request = request if request is not None else current_request()
     if user is None and request is not None:
@@ -93,7 +94,11 @@ def record(
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH]
         event.path = request.get_full_path()[:PATH_LENGTH]
         event.method = request.method or ""
-    if target is not None:
+    if isinstance(target, tuple):  # (model class, pk): an object known only by its key
+        model, pk = target
+        event.target_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        event.target_id = str(pk)[:64]
+    elif target is not None:
         event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         event.target_id = str(target.pk)[:64]
         event.target_repr = str(target)[:REPR_LENGTH]
@@ -223,14 +228,7 @@ class AuditMiddleware:
         if not _is_staff(getattr(request, "user", None)):
             return
         changed = _changed.get() or []
-        target = None
-        pk = match.kwargs.get("pk")
-        for instance, _kind in changed:
-            if pk is not None and str(instance.pk) == str(pk):
-                target = instance
-                break
-        if target is None and changed:
-            target = changed[0][0]
+        target = _target(match, changed)
         detail = {
             "url_name": match.view_name,
             "kwargs": _jsonable(match.kwargs),
@@ -252,12 +250,48 @@ class AuditMiddleware:
                 for instance, kind in changed
             ],
         }
-        record(
-            Action.DATA_CHANGE,
-            request=request,
-            target=target if target is not None and target.pk is not None else None,
-            detail=detail,
-        )
+        record(Action.DATA_CHANGE, request=request, target=target, detail=detail)
+
+
+def _url_model(match) -> type[models.Model] | None:
+    """The model a URL is about, by the project's naming: `<app>:<model>_<verb>`
+    (problems:problem_note, consult:report_edit, experts:expert_detail...)."""
+    from django.apps import apps
+
+    app_label = match.namespace.split(":")[0] if match.namespace else ""
+    name = match.url_name or ""
+    if app_label == "admin":  # admin:<app>_<model>_<view>
+        app_label, _sep, rest = name.rpartition("_")[0].rpartition("_")
+        try:
+            return apps.get_model(app_label, rest)
+        except (LookupError, ValueError):
+            return None
+    for end in range(len(name), 0, -1):
+        if end < len(name) and name[end] != "_":
+            continue
+        try:
+            return apps.get_model(app_label, name[:end].replace("_", ""))
+        except (LookupError, ValueError):
+            continue
+    return None
+
+
+def _target(match, changed: list):
+    """The object a staff change is about: the URL's object (<model> and pk), saved meanwhile
+    or known by its key only; else the first object of the URL's model saved; else the first
+    object saved."""
+    model = _url_model(match)
+    pk = match.kwargs.get("pk", match.kwargs.get("object_id"))
+    if model is not None:
+        for instance, _kind in changed:
+            if isinstance(instance, model) and (pk is None or str(instance.pk) == str(pk)):
+                return instance
+        if pk is not None:
+            return (model, pk)
+    for instance, _kind in changed:
+        if instance.pk is not None:
+            return instance
+    return None
 
 
 def _short(instance) -> str:
