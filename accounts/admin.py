@@ -13,6 +13,7 @@ from .models import (
     Region,
     User,
 )
+from .twofactor import totp_reset
 
 
 @admin.register(User)
@@ -44,7 +45,7 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("role", "display_name", "region", "enterprise", "government_body")},
         ),
     )
-    actions = ["unlock_accounts"]
+    actions = ["unlock_accounts", "reset_two_factor"]
 
     @admin.action(description=_("Unlock the selected accounts (after failed logins)"))
     def unlock_accounts(self, request, queryset):
@@ -55,6 +56,20 @@ class UserAdmin(BaseUserAdmin):
             request,
             ngettext("%(n)d account unlocked.", "%(n)d accounts unlocked.", len(names))
             % {"n": len(names)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reset the two-factor login of the selected accounts (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        reset = [user for user in queryset if totp_reset(user, by=request.user, request=request)]
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor login reset for %(n)d account: it logs in with its password alone.",
+                "Two-factor login reset for %(n)d accounts: they log in with their password alone.",
+                len(reset),
+            )
+            % {"n": len(reset)},
             messages.SUCCESS,
         )
 

@@ -1,17 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import audit_views, views
+from . import audit_views, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        twofactor.LoginView.as_view(
             redirect_authenticated_user=True, authentication_form=LoginForm
         ),
         name="login",
     ),
+    path("login/code/", twofactor.login_totp, name="login_totp"),
+    path("two-factor/", twofactor.twofactor_settings, name="twofactor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

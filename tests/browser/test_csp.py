@@ -141,6 +141,13 @@ def test_enterprise_expert_and_official_pages_raise_no_policy_violation(
     visit(official, f"{base}/")
     visit(official, f"{base}/consult/reports/", ready="table")
     visit(official, f"{base}/consult/reports/{report.pk}/", ready="h1.paper-title")
+    # Two-factor set-up: the QR code is a data: image the policy allows.
+    visit(official, f"{base}/accounts/two-factor/", ready="main form button.btn")
+    official.locator("main form button.btn").click()
+    qr = official.locator("img.qr")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert violations(official) == []
     assert official.console_errors == []
 
 
