@@ -179,6 +179,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         from pathlib import Path
 
+        from .files import upload_scan
         from .imports import MAX_UPLOAD_BYTES
 
         upload = self.cleaned_data["file"]
@@ -186,6 +187,9 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB; split it."))
+        # Its content is checked by the reader (accounts.tabular.read_table), which refuses
+        # a "workbook" that is not one with the reason shown on the job's page.
+        upload_scan(upload, name=Path(upload.name).name)
         return upload
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from problems.services import DomainError
+from problems.services import DomainError, clean_upload_name
 
 from .models import ImportJob, User
 from .tabular import ImportReport, TableError, TabularResource, read_table
@@ -72,7 +72,7 @@ def import_job_record(
 def import_job_create(*, kind: str, upload, skip_errors: bool, by: User) -> ImportJob:
     job = ImportJob(
         kind=kind,
-        original_name=Path(upload.name).name[:200],
+        original_name=clean_upload_name(upload.name or "")[:200],
         skip_errors=skip_errors,
         created_by=by,
     )

@@ -164,6 +164,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+# A command every upload is piped through (e.g. `clamdscan --no-summary -`); a non-zero exit
+# refuses the file (accounts.files.upload_scan). Empty: uploads are not scanned.
+UPLOAD_SCAN_COMMAND = os.getenv("UPLOAD_SCAN_COMMAND", "")
 
 
 # --- Email ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.files import upload_scan
 from accounts.models import User
 
 from .models import (
@@ -443,6 +444,7 @@ def attachment_validate(upload: UploadedFile) -> tuple[str, str]:
             _("“%(name)s” is not really a %(ext)s file (its content does not match its name).")
             % {"name": name, "ext": extension}
         )
+    upload_scan(upload, name=name)
     return name, content_type
 
 

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.files import upload_scan
 from accounts.models import GovernmentBody, User
 from accounts.notifications import notify
 from experts.services.states import transition
@@ -246,6 +247,7 @@ def report_image_validate(upload: UploadedFile) -> tuple[str, str]:
             _("“%(name)s” is not really a %(ext)s file (its content does not match its name).")
             % {"name": name, "ext": extension}
         )
+    upload_scan(upload, name=name)
     return name, content_type
 
 
