@@ -7,9 +7,11 @@ event, not one console error (Chromium logs a refused inline style or script as 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import TOTPDevice, User
+from accounts.twofactor import new_secret, time_step, totp_code
 from tests.browser.conftest import log_in, needs_browser, tom_select
 from tests.factories import (
+    PASSWORD,
     AssignmentFactory,
     ExpertFactory,
     GovernmentBodyFactory,
@@ -163,4 +165,22 @@ def test_the_admin_raises_no_policy_violation(live_server, csp_page):
     visit(page, f"{live_server.url}/admin/accounts/user/", ready="#changelist")
     visit(page, f"{live_server.url}/admin/accounts/user/{admin.pk}/change/", ready="form")
     visit(page, f"{live_server.url}/admin/experts/expert/export/", ready="form")
+    assert page.console_errors == []
+
+
+def test_the_two_factor_login_raises_no_policy_violation(live_server, csp_page, official_user):
+    device = TOTPDevice.objects.create(
+        user=official_user, secret=new_secret(), confirmed_at="2026-12-01T08:00Z"
+    )
+    page = csp_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", official_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("input[name=code]")).to_be_focused()
+    page.fill("input[name=code]", totp_code(device.secret, time_step()))
+    page.locator("main form button.btn").click()
+
+    expect(page.locator("form[action$='/logout/']")).to_have_count(1)
+    assert violations(page) == []
     assert page.console_errors == []
