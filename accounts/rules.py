@@ -1,6 +1,7 @@
 """Role predicates shared by every app's rules."""
 
 import rules
+from django.conf import settings
 
 from .models import User
 
@@ -41,7 +42,10 @@ is_staff_or_admin = is_cast_staff | is_platform_admin
 @rules.predicate
 def is_root_staff(user) -> bool:
     """CAST staff of the autonomous region itself (ROOT_REGION_CODE)."""
-    return user.is_authenticated and user.is_cast_staff and user.region.is_root
+    # region_id is the region's code: no query for the region itself.
+    return (
+        user.is_authenticated and user.is_cast_staff and user.region_id == settings.ROOT_REGION_CODE
+    )
 
 
 # The audit log and the login lockout: the autonomous region's staff and platform admins.
