@@ -5,6 +5,10 @@
     document.querySelectorAll("select[data-searchable]").forEach(function (el) {
       // eslint-disable-next-line no-new
       new TomSelect(el, { maxOptions: 500, allowEmptyOption: true });
+      // TomSelect points the field's <label> at its own search input; the original select,
+      // hidden but still read by assistive technology, keeps the label's name too.
+      var label = el.id && document.querySelector('label[for="' + el.id + '-ts-control"]');
+      if (label && label.id) { el.setAttribute("aria-labelledby", label.id); }
     });
   }
   // Ask before actions that cannot be undone (reject, close...).
