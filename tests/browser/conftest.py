@@ -128,3 +128,19 @@ def horizontal_overflow(page) -> int:
     return page.evaluate(
         "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
     )
+
+
+def overflowing_elements(page, limit: int = 5) -> list[str]:
+    """The innermost elements that reach past the window's right edge (tag.class), to say
+    what makes a page overflow."""
+    return page.evaluate(
+        """limit => {
+  const wide = [...document.body.querySelectorAll("*")].filter(
+    el => el.getBoundingClientRect().right > window.innerWidth + 1);
+  return wide.filter(el => !wide.some(other => other !== el && el.contains(other)))
+    .slice(0, limit)
+    .map(el => [el.tagName.toLowerCase(), ...String(el.className).split(/\\s+/)]
+      .filter(Boolean).join("."));
+}""",
+        limit,
+    )
