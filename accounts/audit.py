@@ -107,8 +107,9 @@ def record(
 
 
 # Exports of these kinds (accounts.exports.EXPORTS) hold personal data (names, phones,
-# e-mail addresses of experts, enterprise contacts, accounts): logged as personal_data_export.
-PERSONAL_DATA_EXPORTS = frozenset({"experts", "enterprises", "users", "accounts"})
+# e-mail addresses of experts, enterprise contacts, accounts; the audit log's names and
+# addresses): logged as personal_data_export.
+PERSONAL_DATA_EXPORTS = frozenset({"experts", "enterprises", "users", "accounts", "audit"})
 
 
 def record_export(kind: str, rows: int, *, request: HttpRequest | None = None, **detail):

@@ -75,4 +75,12 @@ EXPORTS = {
         visible_to="problems.rules.enterprises_visible_to",
         select_related=("region", "industry"),
     ),
+    # The audit log page's events (names and addresses: a personal data export).
+    "audit": ExportSpec(
+        permission="accounts.view_audit_log",
+        resource="accounts.audit_views.AuditEventResource",
+        filterset_class="accounts.audit_views.AuditEventFilter",
+        visible_to="accounts.audit_views.events_visible_to",
+        select_related=("target_type",),
+    ),
 }

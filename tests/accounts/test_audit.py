@@ -1,7 +1,9 @@
 """The audit log (accounts.audit, accounts.models.AuditEvent): what is recorded, that it cannot
 be changed, and its search page for the autonomous region's staff and platform admins."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib import admin
@@ -500,3 +502,41 @@ def test_query_count(client_for, staff_xj, n, django_assert_max_num_queries):
 def test_region_codes_match_the_fixture(staff_tc):
     # The scope-change test relies on these codes.
     assert (staff_tc.region_id, region("653100").code) == ("654200", "653100")
+
+
+def test_the_filtered_events_export_as_a_spreadsheet_and_that_is_logged(client_for, staff_xj, log):
+    response = client_for(staff_xj).get(
+        reverse("data:export", args=["audit"]), {"ip": "10.1.", "format": "csv"}
+    )
+    assert response.status_code == 200
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "时间",
+        "用户名",
+        "操作",
+        "IP地址",
+        "方法",
+        "路径",
+        "对象类型",
+        "对象编号",
+        "对象",
+        "详情",
+    ]
+    assert [(row[1], row[3], row[5], row[8]) for row in rows[1:]] == [
+        ("ent_a", "10.1.0.6", "/consult/reports/7/pdf/", "关于节水的建议"),
+        ("staff_tc", "10.1.0.5", "/data/export/problems/", ""),
+    ]
+    assert rows[1][0] == "2026-11-04 18:00:00"  # Asia/Shanghai
+    assert the_event(Action.PERSONAL_DATA_EXPORT).detail == {
+        "kind": "audit",
+        "rows": 2,
+        "format": "csv",
+    }
+
+
+@pytest.mark.parametrize("who", ["staff_tc", "ent_a_user"])
+def test_others_may_not_export_the_log(request, client_for, who):
+    client = client_for(request.getfixturevalue(who))
+
+    assert client.get(reverse("data:export", args=["audit"])).status_code == 403
