@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import audit
+from .forms import AdminLoginForm
 from .models import (
     AuditEvent,
     GovernmentBody,
@@ -14,6 +15,9 @@ from .models import (
     User,
 )
 from .twofactor import totp_reset
+
+# The admin's login has the site login's lockout (accounts.forms.LockoutMixin).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

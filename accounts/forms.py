@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -193,9 +194,9 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class LoginForm(AuthenticationForm):
-    """The login form, with the lockout (accounts.audit): after LOGIN_FAILURE_LIMIT failed
-    logins for one name, or LOGIN_FAILURE_IP_LIMIT from one address, within
+class LockoutMixin:
+    """The lockout (accounts.audit) for an AuthenticationForm: after LOGIN_FAILURE_LIMIT
+    failed logins for one name, or LOGIN_FAILURE_IP_LIMIT from one address, within
     LOGIN_FAILURE_WINDOW seconds, logins are refused, even with the right password, until the
     window passes or staff unlock the account."""
 
@@ -233,3 +234,14 @@ class LoginForm(AuthenticationForm):
                 if blocked:
                     raise self._refuse("ip_blocked") from None
             raise
+
+
+class LoginForm(LockoutMixin, AuthenticationForm):
+    """The site's login form (accounts/urls.py)."""
+
+
+class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
+    """The admin site's login form (accounts/admin.py): the same lockout, so /admin/login/ is
+    no way around it."""
+
+    error_messages = {**LockoutMixin.error_messages, **AdminAuthenticationForm.error_messages}

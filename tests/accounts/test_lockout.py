@@ -226,3 +226,16 @@ def test_the_user_admin_unlocks_the_selected_accounts(admin_user, ent_a_user, en
     assert not audit.is_locked("ent_a")
     assert not audit.is_locked("ent_b")
     assert AuditEvent.objects.filter(action=Action.UNLOCK).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_locked_too(client, admin_user):
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "admin", "password": "wrong", "next": "/admin/"})
+    response = client.post(url, {"username": "admin", "password": PASSWORD, "next": "/admin/"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [LOCKED]
+    assert "_auth_user_id" not in client.session
+    assert actions("admin") == [Action.LOGIN_FAILED] * 5 + [Action.LOCKOUT]
