@@ -72,8 +72,8 @@ def record(
 ) -> AuditEvent:
     """Write one audit event. `user` defaults to the request's authenticated user; `username`
     (kept even when the user is later deleted) to the user's; `target` is the object acted on
-    (or a (model, pk) pair);
-    `detail` any JSON-serialisable facts (changed fields, export kind and row count...)."""
+    (or a (model, pk) pair); `detail` any JSON-serialisable facts (changed fields, export kind
+    and row count...; dates, decimals and UUIDs are written as strings)."""
     request = request if request is not None else current_request()
     if user is None and request is not None:
         request_user = getattr(request, "user", None)
@@ -81,14 +81,9 @@ def record(
             user = request_user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    event = AuditEvent(
-        action=action,
-        user=user,
-        username=(username if username is not None else (user.get_username() if user else ""))[
-            :150
-        ],
-        detail=detail or {},
-    )
+    if username is None:
+        username = user.get_username() if user is not None else ""
+    event = AuditEvent(action=action, user=user, username=username[:150], detail=detail or {})
     if request is not None:
         event.ip = client_ip(request)
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH]
@@ -101,7 +96,7 @@ def record(
     elif target is not None:
         event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         event.target_id = str(target.pk)[:64]
-        event.target_repr = str(target)[:REPR_LENGTH]
+        event.target_repr = _short(target)[:REPR_LENGTH]
     event.save()
     return event
 
@@ -159,7 +154,7 @@ def _note_change(sender, instance, kind: str) -> None:
     label = sender._meta.label_lower
     if label in IGNORED_MODELS:
         return
-    changed.append((instance, kind))
+    changed.append((instance, kind, str(instance.pk)))
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
@@ -234,21 +229,11 @@ class AuditMiddleware:
             "url_name": match.view_name,
             "kwargs": _jsonable(match.kwargs),
             "status": status,
-            "fields": sorted(
-                name
-                for name in {*request.POST.keys(), *request.FILES.keys()}
-                if name != "csrfmiddlewaretoken"
-            )[:50]
-            if request.method == "POST"
-            else [],
+            "fields": _posted_fields(request),
+            # Model and key only: the __str__ of each could cost a query.
             "objects": [
-                {
-                    "model": instance._meta.label_lower,
-                    "pk": str(instance.pk),
-                    "repr": _short(instance),
-                    "op": kind,
-                }
-                for instance, kind in changed
+                {"model": instance._meta.label_lower, "pk": pk, "op": kind}
+                for instance, kind, pk in changed
             ],
         }
         record(Action.DATA_CHANGE, request=request, target=target, detail=detail)
@@ -277,6 +262,17 @@ def _url_model(match) -> type[models.Model] | None:
     return None
 
 
+def _posted_fields(request: HttpRequest) -> list[str]:
+    """The names (never the values) of the fields posted, as far as they can be read."""
+    if request.method != "POST":
+        return []
+    try:
+        names = {*request.POST.keys(), *request.FILES.keys()}
+    except Exception:  # a body the view read raw, or one Django cannot parse
+        return []
+    return sorted(name for name in names if name != "csrfmiddlewaretoken")[:50]
+
+
 def _target(match, changed: list):
     """The object a staff change is about: the URL's object (<model> and pk), saved meanwhile
     or known by its key only; else the first object of the URL's model saved; else the first
@@ -284,21 +280,20 @@ def _target(match, changed: list):
     model = _url_model(match)
     pk = match.kwargs.get("pk", match.kwargs.get("object_id"))
     if model is not None:
-        for instance, _kind in changed:
-            if isinstance(instance, model) and (pk is None or str(instance.pk) == str(pk)):
-                return instance
+        for instance, kind, saved_pk in changed:
+            if isinstance(instance, model) and (pk is None or saved_pk == str(pk)):
+                return instance if kind != "deleted" else (model, saved_pk)
         if pk is not None:
             return (model, pk)
-    for instance, _kind in changed:
-        if instance.pk is not None:
-            return instance
+    for instance, kind, saved_pk in changed:
+        return instance if kind != "deleted" else (type(instance), saved_pk)
     return None
 
 
 def _short(instance) -> str:
     try:
-        return str(instance)[:100]
-    except Exception:  # a __str__ that needs a deleted relation
+        return str(instance)
+    except Exception:  # a __str__ that needs a relation gone meanwhile
         return ""
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -330,7 +331,7 @@ class AuditEvent(models.Model):
     )
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AuditEventQuerySet.as_manager()
 
