@@ -10,7 +10,8 @@ from django.db import migrations, models
 # let through only when it does nothing but clear the user or target type (ON DELETE SET NULL
 # when a user or content type is deleted); everything else, and every DELETE, is refused.
 # (TRUNCATE, used by a test run's flush and by a restore, is not affected.)
-CREATE_TRIGGER = """
+CREATE_TRIGGER = [
+    """
 CREATE OR REPLACE FUNCTION accounts_auditevent_immutable() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'UPDATE'
@@ -32,25 +33,30 @@ BEGIN
     END IF;
     RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;
 END;
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql
+""",
+    """
 CREATE TRIGGER accounts_auditevent_immutable
     BEFORE UPDATE OR DELETE ON accounts_auditevent
-    FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_immutable();
-"""
-DROP_TRIGGER = """
-DROP TRIGGER IF EXISTS accounts_auditevent_immutable ON accounts_auditevent;
-DROP FUNCTION IF EXISTS accounts_auditevent_immutable();
-"""
+    FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_immutable()
+""",
+]
+DROP_TRIGGER = [
+    "DROP TRIGGER IF EXISTS accounts_auditevent_immutable ON accounts_auditevent",
+    "DROP FUNCTION IF EXISTS accounts_auditevent_immutable()",
+]
 
 
 def create_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGER)
+        for statement in CREATE_TRIGGER:  # one statement at a time, without parameters
+            schema_editor.execute(statement, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER)
+        for statement in DROP_TRIGGER:
+            schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
