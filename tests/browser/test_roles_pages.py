@@ -142,7 +142,10 @@ def walk(page, base_url: str, paths: list[str]) -> list[str]:
     return findings
 
 
-def assert_none(findings: list[str]) -> None:
+def assert_none(page, findings: list[str]) -> None:
+    """No finding, and no console error since the last page check either."""
+    if page.console_errors:
+        findings = [*findings, f"console errors {page.console_errors}"]
     assert findings == [], "\n".join(findings)
 
 
@@ -156,7 +159,7 @@ def test_anonymous_pages(live_server, browser_page):
     )
     findings += check_keyboard(page, url, "/accounts/login/", fields=("username", "password"))
     findings += check_empty_form(page, url, "/accounts/register/enterprise/", "注册", "name")
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_enterprise_pages(live_server, browser_page, ent_a_user):
@@ -179,7 +182,7 @@ def test_enterprise_pages(live_server, browser_page, ent_a_user):
     )
     findings += check_empty_form(page, url, reverse("problems:problem_create"), "保存草稿", "title")
     findings += walk(page, url, [reverse("problems:problem_create")])
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_expert_pages(live_server, browser_page, expert_user, ent_a):
@@ -204,7 +207,7 @@ def test_expert_pages(live_server, browser_page, expert_user, ent_a):
     findings += check_empty_form(
         page, url, detail, "接受评审任务", "no_conflict", "请声明您不存在利益冲突，或谢绝邀请。"
     )
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_society_admin_pages(live_server, browser_page, society_admin_user):
@@ -221,7 +224,7 @@ def test_society_admin_pages(live_server, browser_page, society_admin_user):
         ],
     )
     findings += check_keyboard(page, url, "/")
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_staff_pages(live_server, browser_page, staff_xj, ent_a, official_user):
@@ -253,7 +256,7 @@ def test_staff_pages(live_server, browser_page, staff_xj, ent_a, official_user):
     )
     findings += check_keyboard(page, url, "/")
     findings += check_empty_form(page, url, reverse("problems:campaign_create"), "保存", "title")
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_official_pages(live_server, browser_page, official_user):
@@ -274,7 +277,7 @@ def test_official_pages(live_server, browser_page, official_user):
     )
     findings += check_keyboard(page, url, instruction, fields=("leader_name", "level", "text"))
     findings += check_empty_form(page, url, instruction, "登记", "leader_name")
-    assert_none(findings)
+    assert_none(page, findings)
 
 
 def test_admin_pages(live_server, browser_page, admin_user):
@@ -284,4 +287,4 @@ def test_admin_pages(live_server, browser_page, admin_user):
         page, url, ["/", reverse("admin:index"), reverse("admin:accounts_user_changelist")]
     )
     findings += check_keyboard(page, url, "/")
-    assert_none(findings)
+    assert_none(page, findings)
