@@ -285,11 +285,20 @@ def build_world() -> World:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings():
-    """Replaces tests/conftest.py's: the settings are overridden once for the module (see
-    `world`), so that the shared world's uploads stay readable and a test costs no new
-    directories. Cached fragments are keyed by user id: every test starts with none."""
+def _test_settings(request):
+    """Replaces tests/conftest.py's. A test of the shared world runs with the settings that
+    `world` overrides once for the module (its uploads stay readable, and a test costs no new
+    directories); any other test in this package gets the parent's per-test settings, as
+    below. Cached fragments are keyed by user id: every test starts with none."""
     cache.clear()
+    if "world" in request.fixturenames:
+        return
+    settings = request.getfixturevalue("settings")
+    tmp_path = request.getfixturevalue("tmp_path")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
