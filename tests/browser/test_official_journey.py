@@ -5,28 +5,18 @@ empty form (errors shown in Chinese), then filled in. No console errors on the w
 
 Skipped when Chromium or Playwright is missing (`make install` installs both)."""
 
-import os
 import shutil
 import subprocess
 
 import pytest
-from django.db import connection
 
 from consult.models import Download, Instruction
+from tests.browser.conftest import PHONE, expect, needs_browser
 from tests.factories import PASSWORD, UserFactory, issued_report, region
-
-CHROMIUM = "/usr/bin/chromium"
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - the dev extras install it
-    sync_playwright = None
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        sync_playwright is None or not os.path.exists(CHROMIUM),
-        reason="Playwright or Debian chromium is not installed",
-    ),
+    needs_browser,
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is missing"),
     # live_server answers from another thread: the rows must be committed, and the reference
     # data the migrations load is put back after the test.
@@ -35,33 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test makes
-    # around it are plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-        yield page
-        browser.close()
-    if connection.vendor == "postgresql":
-        # A request thread of the live server can still hold its connection when the browser
-        # goes away; the test database could then not be dropped at the end of the run.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+def page(browser_page):
+    return browser_page(PHONE)
 
 
 def test_an_official_finds_reads_downloads_and_answers_a_report(
