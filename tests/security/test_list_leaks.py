@@ -12,11 +12,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ImportJob, Notification
-from consult.models import Instruction, Report, ReportImage, Topic, TopicDocument
+from consult.models import Download, Instruction, Report, ReportImage, Topic, TopicDocument
 from experts.models import Assignment, Delegation, Expert, Proposal, ReviewAttachment, Society
 from problems.models import Attachment, Campaign, Enterprise, Problem
 
-from .policy import ROLES, kwargs_for
+from .policy import ROLES, kwargs_for, read_table
 
 STAFF = ("staff_region", "staff_other", "staff_root", "admin")
 
@@ -379,3 +379,66 @@ def test_staff_see_the_enterprise(world, client_as):
     response = client_as("staff_region").get(url)
     text = response.content.decode()
     assert [hidden for hidden in HIDDEN if hidden in text] == list(HIDDEN)
+
+
+def test_enterprise_reads_released_opinions_without_expert_names(world, client_as):
+    """Enterprise A reads the opinion released to it anonymously ("建议联合攻关。"), and no
+    expert's name: not the anonymous opinion's author, not the assigned expert whose opinion
+    is a draft; enterprise B reads nothing of it."""
+    url = reverse("problems:problem_detail", args=[world.problem.pk])
+    text = client_as("ent_own").get(url).content.decode()
+    assert "建议联合攻关。" in text
+    assert "李工程师" not in text
+    assert "张教授" not in text
+    assert "草稿意见" not in text
+    for role in ("ent_other", "exp_other", "off_body"):
+        assert client_as(role).get(url).status_code == 404
+
+
+# Every page without an object argument that a role outside 塔城 may open (its lists, forms,
+# filters' choices, home page, dashboard) names nothing of 塔城's: not A's problem (title or
+# brief title), enterprise, campaign, proposal, topic or report.
+OUTSIDERS = ["ent_other", "exp_other", "soc_other", "staff_other", "off_other"]
+
+
+def _a_names(w) -> list[str]:
+    return [
+        w.problem.title,
+        w.problem.brief.title,
+        w.ent_a.name,
+        w.campaign.title,
+        w.proposal.label,
+        w.topic.title,
+        w.report.title,
+    ]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_pages_name_nothing_outside_the_scope(world, client_as, role):
+    client = client_as(role)
+    names = _a_names(world)
+    found = []
+    for name, row in read_table().items():
+        if row.object != "-" or row.method != "GET" or row.expected[role] != "200":
+            continue
+        response = client.get(reverse(name))
+        if response.streaming:
+            response.getvalue()
+            continue
+        text = response.content.decode("utf-8", "replace")
+        found += [(name, hidden) for hidden in names if hidden in text]
+    assert not found, f"{role} reads names outside their scope: {found}"
+
+
+def test_download_trace_answers_only_in_scope(world, client_as):
+    """A stamped copy's code names its downloader to the staff of the report's region only:
+    to another region's staff it answers as an unknown code does."""
+    response = client_as("off_body").get(reverse("consult:report_pdf", args=[world.report.pk]))
+    response.getvalue()
+    code = Download.objects.filter(report=world.report).latest("pk").code
+    url = reverse("consult:download_trace")
+    assert client_as("staff_region").get(url, {"code": code}).context["download"] is not None
+    assert client_as("staff_root").get(url, {"code": code}).context["download"] is not None
+    assert client_as("staff_other").get(url, {"code": code}).context["download"] is None
+    for role in ("off_body", "exp_assigned", "ent_own"):
+        assert client_as(role).get(url, {"code": code}).status_code == 403
