@@ -8,7 +8,7 @@ DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-uti
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean prod-check prod-run load drill audit
+.PHONY: install system-packages run test lint fmt migrate seed messages bench eval clean prod-check prod-run load drill audit crawl
 
 install: system-packages $(STAMP)
 
@@ -114,3 +114,14 @@ load: install
 # starts this machine's PostgreSQL and Redis: never on a machine that serves anything else.
 drill: install
 	$(BIN)/python bench/drill.py
+
+# The black-box crawl of a running server with the demo data (`make run` in another terminal):
+# every demo account logs in, follows its links, then requests the pages the others reached
+# (tests/security/crawler.py); exits 1 on a page an account should not see or a 5xx.
+# CRAWL_ARGS passes options, e.g. CRAWL_ARGS=--verbose or --policy (same DATABASE_URL).
+CRAWL_BASE ?= http://$(HOST):$(PORT)
+DEMO_ACCOUNTS := admin staff_xj staff_tc staff_ks ent_a ent_b expert_a expert_b society_a \
+	official_a official_b official_c
+crawl: install
+	$(BIN)/python -m tests.security.crawler --base $(CRAWL_BASE) --password zhiku-demo-2026 \
+	  $(CRAWL_ARGS) $(DEMO_ACCOUNTS)
