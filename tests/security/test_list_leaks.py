@@ -442,3 +442,15 @@ def test_download_trace_answers_only_in_scope(world, client_as):
     assert client_as("staff_other").get(url, {"code": code}).context["download"] is None
     for role in ("off_body", "exp_assigned", "ent_own"):
         assert client_as(role).get(url, {"code": code}).status_code == 403
+
+
+def test_personal_data_download_is_the_experts_own(world, client_as):
+    url = reverse("experts:my_data_download")
+    mine = json.loads(client_as("exp_assigned").get(url).content)
+    theirs = json.loads(client_as("exp_other").get(url).content)
+    assert mine["profile"]["name"] == "张教授"
+    assert [a["problem"] for a in mine["assignments"]] == [world.problem.number]
+    assert theirs["profile"]["name"] == "王研究员"
+    text = json.dumps(theirs, ensure_ascii=False)
+    for hidden in ("张教授", "草稿意见", world.problem.number, "某某公司"):
+        assert hidden not in text
