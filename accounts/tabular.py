@@ -116,7 +116,13 @@ def _rows_from_csv(data: bytes, filename: str) -> Iterator[list[Any]]:
         raise TableError(_("%(file)s is not a text CSV file.") % {"file": filename})
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # e.g. a cell longer than the csv module's field limit
+        raise TableError(
+            _("%(file)s could not be read as a CSV file (%(error)s).")
+            % {"file": filename, "error": error}
+        ) from error
 
 
 def _xlsx_error(filename: str, error: BaseException) -> TableError:
@@ -1085,7 +1091,7 @@ def write_xlsx(headers: list[str], rows: Iterable[list[str]], *, notes=None, tit
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([openpyxl.cell.WriteOnlyCell(sheet, value=v) for v in row])
+        sheet.append([openpyxl.cell.WriteOnlyCell(sheet, value=_xlsx_value(v)) for v in row])
     if notes:
         notes_sheet = workbook.create_sheet(_("Notes"))
         for line in notes:
@@ -1093,6 +1099,17 @@ def write_xlsx(headers: list[str], rows: Iterable[list[str]], *, notes=None, tit
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    """Control characters (other than tab and line breaks) cannot be stored in a worksheet:
+    openpyxl refuses the whole file. Stored text may hold them (pasted from terminals,
+    imported CSV); the export drops them."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
 
 
 def write_csv(headers: list[str], rows: Iterable[list[str]]) -> bytes:
