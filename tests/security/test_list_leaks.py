@@ -454,3 +454,14 @@ def test_personal_data_download_is_the_experts_own(world, client_as):
     text = json.dumps(theirs, ensure_ascii=False)
     for hidden in ("张教授", "草稿意见", world.problem.number, "某某公司"):
         assert hidden not in text
+
+
+def test_staff_notes_stay_with_staff(world, client_as):
+    """A staff note on the problem's timeline is read by staff in scope, not the enterprise."""
+    note = "内部备注：企业资质存疑"
+    client_as("staff_region").post(
+        reverse("problems:problem_note", args=[world.problem.pk]), {"note": note}
+    )
+    url = reverse("problems:problem_detail", args=[world.problem.pk])
+    assert note in client_as("staff_root").get(url).content.decode()
+    assert note not in client_as("ent_own").get(url).content.decode()
