@@ -25,6 +25,7 @@ from problems.models import Problem
 from tests.factories import (
     AssignmentFactory,
     CampaignFactory,
+    EnterpriseFactory,
     ExpertFactory,
     ProblemFactory,
     ReadyProblemFactory,
@@ -149,7 +150,13 @@ def form_fields(client: Client, page: str, action: str) -> dict:
     assert response.status_code == 200, (page, response.status_code)
     parser = FormParser()
     parser.feed(response.content.decode())
-    forms = [f for f in parser.forms if f["method"].lower() == "post"]
+    # Every page also has the header's logout and the footer's language forms.
+    forms = [
+        f
+        for f in parser.forms
+        if f["method"].lower() == "post"
+        and f["action"] not in {"/accounts/logout/", "/i18n/setlang/"}
+    ]
     if action:
         forms = [f for f in forms if f["action"] == action]
     assert forms, f"no POST form on {page} with action {action!r}"
@@ -212,6 +219,16 @@ def _no_open_request(page: str, action: str) -> tuple[str, str]:
 
     DeletionRequest.objects.filter(status="open").update(status="withdrawn")
     return page, action
+
+
+def _open_request(expert) -> tuple[str, str]:
+    from experts.models import DeletionRequest
+
+    DeletionRequest.objects.filter(status="open").update(status="withdrawn")
+    deletion = DeletionRequest.objects.create(expert=expert)
+    return _pages(
+        deletion, "/experts/deletion-requests/{pk}/", "/experts/deletion-requests/{pk}/decide/"
+    )
 
 
 def _pages(obj, page: str, action: str) -> tuple[str, str]:
@@ -381,6 +398,76 @@ def cases(fx) -> list[FormCase]:
             "official_user",
             f"/consult/reports/{issued.pk}/adoptions/new/",
             valid={"date": today},
+        ),
+        FormCase(
+            "enterprise_status",
+            "staff_tc",
+            "",
+            direct=("reason",),
+            valid={"to": "rejected"},
+            fresh=lambda: _pages(
+                EnterpriseFactory(pending=True),
+                "/problems/enterprises/{pk}/",
+                "/problems/enterprises/{pk}/status/",
+            ),
+        ),
+        FormCase(
+            "topic_transition",
+            "staff_xj",
+            "",
+            direct=("reason",),
+            valid={"to": "terminated"},
+            fresh=lambda: _pages(
+                TopicFactory(), "/consult/topics/{pk}/", "/consult/topics/{pk}/transition/"
+            ),
+        ),
+        FormCase(
+            "topic_progress",
+            "staff_xj",
+            "",
+            direct=("text",),
+            valid={"progress": "30"},
+            fresh=lambda: _pages(
+                TopicFactory(status="in_progress"),
+                "/consult/topics/{pk}/",
+                "/consult/topics/{pk}/progress/",
+            ),
+        ),
+        FormCase(
+            "topic_member",
+            "staff_xj",
+            f"/consult/topics/{topic.pk}/",
+            action=f"/consult/topics/{topic.pk}/members/",
+            valid={"expert": expert.ref},
+        ),
+        FormCase(
+            "report_transition",
+            "staff_xj",
+            "",
+            direct=("reason",),
+            valid={"to": "review"},
+            fresh=lambda: _pages(
+                ReportFactory(), "/consult/reports/{pk}/", "/consult/reports/{pk}/transition/"
+            ),
+            shown=False,
+        ),
+        FormCase(
+            "deletion_decision",
+            "staff_xj",
+            "",
+            direct=("reason",),
+            valid={"decision": "reject"},
+            fresh=lambda: _open_request(expert),
+        ),
+        FormCase(
+            "password_reset", None, "/accounts/password/reset/", inject=("email",), shown=False
+        ),
+        FormCase(
+            "society_member_add",
+            "society_admin_user",
+            f"/experts/societies/{society.pk}/members/",
+            inject=("expert",),
+            shown=False,
         ),
         FormCase(
             "deletion_request",
