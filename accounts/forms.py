@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -238,10 +237,3 @@ class LockoutMixin:
 
 class LoginForm(LockoutMixin, AuthenticationForm):
     """The site's login form (accounts/urls.py)."""
-
-
-class AdminLoginForm(LockoutMixin, AdminAuthenticationForm):
-    """The admin site's login form (accounts/admin.py): the same lockout, so /admin/login/ is
-    no way around it."""
-
-    error_messages = {**LockoutMixin.error_messages, **AdminAuthenticationForm.error_messages}

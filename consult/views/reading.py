@@ -155,7 +155,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
         data, download = report_download(
-            report, user=request.user, ip_address=request.META.get("REMOTE_ADDR") or None
+            report, user=request.user, ip_address=audit.client_ip(request)
         )
     except DomainError as error:
         messages.error(request, str(error))

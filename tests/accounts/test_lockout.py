@@ -229,13 +229,25 @@ def test_the_user_admin_unlocks_the_selected_accounts(admin_user, ent_a_user, en
 
 
 @pytest.mark.django_db
-def test_the_admin_login_is_locked_too(client, admin_user):
-    url = reverse("admin:login")
-    for _ in range(5):
-        client.post(url, {"username": "admin", "password": "wrong", "next": "/admin/"})
-    response = client.post(url, {"username": "admin", "password": PASSWORD, "next": "/admin/"})
+def test_the_admin_login_sends_to_the_site_login_with_its_lockout(client, admin_user):
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/accounts/user/",
+        {"username": "admin", "password": PASSWORD},
+    )
 
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [LOCKED]
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/accounts/user/"
     assert "_auth_user_id" not in client.session
-    assert actions("admin") == [Action.LOGIN_FAILED] * 5 + [Action.LOCKOUT]
+
+
+@pytest.mark.django_db
+def test_the_admin_login_refuses_a_logged_in_user_without_admin_access(client_for, ent_a_user):
+    assert client_for(ent_a_user).get(reverse("admin:login") + "?next=/admin/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_admin_login_sends_an_admin_on_but_never_off_site(client_for, admin_user):
+    client = client_for(admin_user)
+    response = client.get(reverse("admin:login") + "?next=https://evil.example/")
+
+    assert response["Location"] == "/admin/"
