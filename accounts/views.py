@@ -354,7 +354,7 @@ def data_export(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     filterset = spec.filterset(request)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    resource = import_string(spec.resource)()
+    resource = import_string(spec.resource)(user=request.user)
     headers, data = resource.export_rows(
         rows.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related)
     )

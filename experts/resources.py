@@ -5,10 +5,12 @@ import csv
 import re
 from pathlib import Path
 
+import rules
 from django.utils.translation import gettext as _
 from import_export import fields
 from import_export import widgets as ie_widgets
 
+from accounts.privacy import mask_email, mask_mobile
 from accounts.tabular import (
     BooleanWidget,
     CellError,
@@ -195,6 +197,18 @@ class ExpertResource(RegionScopeMixin, TabularResource):
             "verified",
         )
         export_order = fields
+
+    # As on the expert's page: in full for the staff of the expert's region, masked for
+    # other staff. Without a user (the command line, the admin's superusers) in full.
+    MASKED = {"email": mask_email, "mobile": mask_mobile}
+
+    def export_value(self, field, instance, **kwargs):
+        value = super().export_value(field, instance, **kwargs)
+        mask = self.MASKED.get(field.attribute)
+        if mask is None or self.user is None:
+            return value
+        in_full = rules.has_perm("experts.change_expert", self.user, instance)
+        return value if in_full else mask(value)
 
     def template_notes(self) -> list[tuple[str, str]]:
         return [

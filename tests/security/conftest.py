@@ -102,6 +102,8 @@ def build_world() -> World:
     campaign = CampaignFactory(region=region("654200"), status=Campaign.Status.PUBLISHED)
 
     exp_assigned_user, expert = _expert_user("exp_assigned", "张教授")
+    expert.mobile, expert.email = "13899912345", "zhangjs@xju.edu.cn"
+    expert.save(update_fields=["mobile", "email"])
     exp_other_user, other_expert = _expert_user("exp_other", "王研究员")
     third_expert = ExpertFactory(name="李工程师", region=region("654200"))
 

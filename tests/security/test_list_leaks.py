@@ -465,3 +465,25 @@ def test_staff_notes_stay_with_staff(world, client_as):
     url = reverse("problems:problem_detail", args=[world.problem.pk])
     assert note in client_as("staff_root").get(url).content.decode()
     assert note not in client_as("ent_own").get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "mobile", "email"),
+    [
+        ("staff_region", "13899912345", "zhangjs@xju.edu.cn"),
+        ("staff_root", "13899912345", "zhangjs@xju.edu.cn"),
+        ("admin", "13899912345", "zhangjs@xju.edu.cn"),
+        ("staff_other", "138****2345", "z***@xju.edu.cn"),
+    ],
+)
+def test_expert_export_masks_contacts_outside_the_region(world, client_as, role, mobile, email):
+    """As on the expert's page (and README): mobile and e-mail in full for the staff of the
+    expert's region, masked for other staff, in the spreadsheet as on the screen."""
+    for page in (
+        reverse("data:export", args=["experts"]) + "?format=csv",
+        reverse("experts:expert_detail", args=[world.expert.pk]),
+    ):
+        text = client_as(role).get(page).content.decode("utf-8-sig")
+        assert mobile in text and email in text, page
+        if mobile != "13899912345":
+            assert "13899912345" not in text and "zhangjs@" not in text, page
