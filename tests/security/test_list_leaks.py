@@ -487,3 +487,22 @@ def test_expert_export_masks_contacts_outside_the_region(world, client_as, role,
         assert mobile in text and email in text, page
         if mobile != "13899912345":
             assert "13899912345" not in text and "zhangjs@" not in text, page
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "value"),
+    [
+        ("consult:topic_create", "problems", "problem"),
+        ("consult:report_create", "topic", "topic"),
+        ("problems:problem_create", "campaign", "campaign"),
+    ],
+)
+def test_preselection_by_id_stays_in_scope(world, client_as, name, param, value):
+    """A form preselects what its query string names only within the user's scope: another
+    region's staff (or enterprise) naming A's problem, topic or campaign by id read nothing."""
+    obj = getattr(world, value)
+    role = "ent_other" if name == "problems:problem_create" else "staff_other"
+    response = client_as(role).get(reverse(name), {param: obj.pk})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert [hidden for hidden in _a_names(world) if hidden in text] == []
