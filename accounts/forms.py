@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import Expert
@@ -13,6 +13,18 @@ from problems.models import Enterprise, Industry
 from . import audit
 from .models import Region, User
 from .widgets import SearchableSelect
+
+# The longest text a model's TextField takes from a form: room for a detailed opinion or
+# problem statement, not for megabytes that would then be stored, shown and printed.
+TEXT_MAX_CHARS = 20_000
+
+
+def bounded_text(model_field, **kwargs):
+    """`Meta.formfield_callback` of the ModelForms: a TextField without a max_length gets
+    TEXT_MAX_CHARS (longer text is a form error, not a stored 10 MB field)."""
+    if isinstance(model_field, models.TextField) and model_field.max_length is None:
+        kwargs.setdefault("max_length", TEXT_MAX_CHARS)
+    return model_field.formfield(**kwargs)
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -153,6 +165,7 @@ class ExpertRegistrationForm(AccountFieldsMixin, ExpertContactMixin, forms.Model
 
     class Meta:
         model = Expert
+        formfield_callback = bounded_text
         fields = [
             "name",
             "gender",

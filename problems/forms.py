@@ -4,7 +4,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import region_field
+from accounts.forms import bounded_text, region_field
 from accounts.widgets import SearchableSelect
 
 from .models import Campaign, Category, Industry, Problem
@@ -88,6 +88,7 @@ class ProblemForm(forms.ModelForm):
 
     class Meta:
         model = Problem
+        formfield_callback = bounded_text
         fields = [
             name
             for _title, names in PROBLEM_SECTIONS
@@ -181,6 +182,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
+        formfield_callback = bounded_text
         fields = [
             "title",
             "description",

@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ModelIdsField, RegionChoiceField
+from accounts.forms import ModelIdsField, RegionChoiceField, bounded_text
 from accounts.models import Region, User
 from accounts.widgets import SearchableSelect, SearchableSelectMultiple
 from experts.forms import ExpertRefField
@@ -158,6 +158,7 @@ class MemberForm(forms.Form):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
+        formfield_callback = bounded_text
         fields = ["title", "due_date", "done_on", "note"]
         widgets = {
             "due_date": DateInput(),

@@ -4,7 +4,7 @@ required note, members of the society, scores needed to submit...)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ModelIdsField
+from accounts.forms import ModelIdsField, bounded_text
 from accounts.widgets import SearchableSelect
 from problems.forms import DateInput, attachments_field
 
@@ -74,6 +74,7 @@ class BriefForm(forms.ModelForm):
 
     class Meta:
         model = ProblemBrief
+        formfield_callback = bounded_text
         fields = ["title", "summary", "released_attachments"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 10})}
 
@@ -93,6 +94,7 @@ class DelegationForm(forms.ModelForm):
 
     class Meta:
         model = Delegation
+        formfield_callback = bounded_text
         fields = ["society", "experts_wanted", "due_date", "note"]
         widgets = {"due_date": DateInput, "note": forms.Textarea(attrs={"rows": 3})}
 
@@ -145,6 +147,7 @@ class ReviewForm(forms.ModelForm):
 
     class Meta:
         model = Review
+        formfield_callback = bounded_text
         fields = [
             "severity",
             "difficulty",

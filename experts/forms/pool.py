@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ExpertContactMixin, region_field
+from accounts.forms import ExpertContactMixin, bounded_text, region_field
 from accounts.widgets import SearchableSelectMultiple
 from problems.validators import normalize_credit_code, validate_credit_code
 
@@ -31,6 +31,7 @@ class ExpertProfileForm(ExpertContactMixin, forms.ModelForm):
 
     class Meta:
         model = Expert
+        formfield_callback = bounded_text
         fields = [
             "name",
             "employer",
@@ -98,6 +99,7 @@ class SocietyForm(forms.ModelForm):
 
     class Meta:
         model = Society
+        formfield_callback = bounded_text
         fields = [
             "name",
             "level",

@@ -554,6 +554,25 @@ def test_every_form_survives_the_corpus_and_escapes_it(fx, client_for):
             # Shown back on the page it redirected to (detail pages show the text).
             failures.append(f"{case.name}: payload not shown back (escaped) after saving")
     assert failures == [], "\n".join(failures)
+    assert stored_huge_text() == []
+
+
+def stored_huge_text() -> list[str]:
+    """Every text column of every model holding more than 100,000 characters: the 10 MB
+    fields must have been refused, not stored."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.functions import Length
+
+    found = []
+    for model in apps.get_models():
+        for column in model._meta.concrete_fields:
+            if isinstance(column, models.CharField | models.TextField):
+                rows = model._default_manager.annotate(_n=Length(column.name)).filter(
+                    _n__gt=100_000
+                )
+                found.extend(f"{model._meta.label}.{column.name}" for _row in rows[:1])
+    return found
 
 
 def test_search_and_filter_fields_survive_the_corpus(client_for, staff_xj, expert_user):
