@@ -382,7 +382,7 @@ class Crawler:
         max_pages: int = 150,
         per_kind: int = 10,
         per_download: int = 3,
-        max_variants: int = 3,
+        max_variants: int = 10,
         max_list_pages: int = 30,
         sample: int = 5,
         max_deepen: int = 150,
@@ -555,6 +555,8 @@ class Crawler:
                 self._links_to(account, page, url)
             ):
                 return True
+        if depth:  # deepen for the URL itself only, not for every step back
+            return False
         parents = self._parent_kinds(kind(url)[0])
         by_kind: dict[str, list[str]] = defaultdict(list)
         for page in sorted(mine.reached):
@@ -572,8 +574,12 @@ class Crawler:
         )
         pending = [
             pages[row]
-            for row in range(max((len(pages) for pages in by_kind.values()), default=0))
-            for pages in (by_kind[name] for name in kinds)
+            for group in (
+                [name for name in kinds if name in parents],
+                [name for name in kinds if name not in parents],
+            )
+            for row in range(max((len(by_kind[name]) for name in group), default=0))
+            for pages in (by_kind[name] for name in group)
             if row < len(pages)
         ]
         for page in pending:
@@ -701,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--max-pages", type=int, default=300)
     parser.add_argument("--per-kind", type=int, default=15)
+    parser.add_argument("--max-variants", type=int, default=10, help="filter queries per list")
     parser.add_argument("--sample", type=int, default=10, help="per kind and account; 0 = all")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the explained 200s")
     parser.add_argument(
@@ -723,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         base=args.base,
         max_pages=args.max_pages,
         per_kind=args.per_kind,
+        max_variants=args.max_variants,
         sample=args.sample,
         policy=django_policy() if args.policy else None,
         log=lambda message: print(message, file=sys.stderr),
