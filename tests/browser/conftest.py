@@ -95,6 +95,10 @@ def tom_select(page, name: str, text: str) -> None:
     wrapper.locator(".ts-control input").fill(text)
     wrapper.locator(".ts-dropdown .option", has_text=text).first.click()
     page.keyboard.press("Escape")
+    # Tom-select finishes on timers (closing, refocusing): wait until the choice is in the
+    # original select and the dropdown is shut, or the next fill may lose focus to the widget.
+    expect(page.locator(f"select[name='{name}']")).not_to_have_value("")
+    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
 
 
 def axe_violations(page, base_url: str) -> list[dict]:

@@ -41,7 +41,8 @@ def demo_settings(settings, tmp_path):
 
 # Each request in its own transaction, as under a real server: an error in one request does
 # not spoil the database for the next.
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: an earlier transactional test flushed the regions the migrations load.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_account_sees_a_page_it_should_not(demo_settings):
     start = time.perf_counter()
     call_command("seed_demo", stdout=StringIO())
