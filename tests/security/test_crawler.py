@@ -7,6 +7,7 @@ import time
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.security.crawler import ClientTransport, Crawler, django_policy
@@ -36,6 +37,8 @@ def demo_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir(exist_ok=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The cache keys pages by user id, and the ids restart after an earlier test's flush.
+    cache.clear()
     return settings
 
 
