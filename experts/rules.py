@@ -10,7 +10,13 @@ import rules
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from accounts.rules import is_cast_staff, is_expert, is_platform_admin, is_society_admin
+from accounts.rules import (
+    is_cast_staff,
+    is_expert,
+    is_platform_admin,
+    is_root_staff,
+    is_society_admin,
+)
 from problems.rules import problems_visible_to
 
 from .models import Assignment, Delegation, Expert, ReviewAttachment, Society
@@ -213,11 +219,6 @@ rules.add_perm(
 # --- personal data ----------------------------------------------------------------------------
 # The expert downloads their own data and may ask for its deletion; the autonomous-region
 # staff (and platform admins) decide deletion requests, which concern the whole platform.
-
-
-@rules.predicate
-def is_root_staff(user) -> bool:
-    return user.is_authenticated and user.is_cast_staff and user.region.is_root
 
 
 rules.add_perm("experts.export_own_data", is_expert & is_self)
