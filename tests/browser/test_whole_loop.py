@@ -78,17 +78,24 @@ def test_a_problem_goes_from_registration_to_a_leaders_instruction(
     enterprise.goto(f"{url}/accounts/register/enterprise/")
     enterprise.get_by_role("button", name="注册").click()
     expect(enterprise.locator(".field-name .errorlist")).to_have_text("这个字段是必填项。")
-    enterprise.fill("input[name=name]", "塔城丙新材料有限公司")
-    enterprise.fill("input[name=credit_code]", credit_code(4242))
+    typed = {
+        "name": "塔城丙新材料有限公司",
+        "credit_code": credit_code(4242),
+        "address": "塔城市光明路 8 号",
+        "contact_name": "马经理",
+        "contact_phone": "13909010000",
+        "contact_email": "ma@bing.example.cn",
+        "username": "bing_ma",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    for name, value in typed.items():
+        enterprise.fill(f"input[name={name}]", value)
+    # The tom-select widgets last: their closing timers may move the focus while a fill runs.
     tom_select(enterprise, "region", "塔城市")
     tom_select(enterprise, "industry", "C26")
-    enterprise.fill("input[name=address]", "塔城市光明路 8 号")
-    enterprise.fill("input[name=contact_name]", "马经理")
-    enterprise.fill("input[name=contact_phone]", "13909010000")
-    enterprise.fill("input[name=contact_email]", "ma@bing.example.cn")
-    enterprise.fill("input[name=username]", "bing_ma")
-    enterprise.fill("input[name=password1]", PASSWORD)
-    enterprise.fill("input[name=password2]", PASSWORD)
+    for name, value in typed.items():
+        expect(enterprise.locator(f"input[name={name}]")).to_have_value(value)
     enterprise.get_by_role("button", name="注册").click()
     expect(enterprise.locator(".msg-success")).to_be_visible()
     company = Enterprise.objects.get(name="塔城丙新材料有限公司")
@@ -289,6 +296,8 @@ def test_a_problem_goes_from_registration_to_a_leaders_instruction(
 
     # --- the dashboard counts it ---------------------------------------------------------
     staff.get_by_role("navigation").get_by_role("link", name="成效看板").click()
+    expect(staff).to_have_url(re.compile(re.escape(reverse("consult:dashboard")) + "$"))
+    staff.wait_for_load_state()  # the figures are read from the new page, never the old
     figures = dict(
         zip(
             staff.locator(".stats .stat span").all_inner_texts(),

@@ -100,13 +100,18 @@ SKIP_SEGMENTS = frozenset(
 )
 
 # The object behind an object page and the permission that guards it: URL name ->
-# (model label, URL keyword argument holding its pk, permission).
+# (model label, URL keyword argument holding its pk, permission). Edit pages are here too, so
+# that a 200 against the rules is a finding and a granted page the budget cut is explained.
 POLICY = {
     "problems:problem_detail": ("problems.Problem", "pk", "problems.view_problem"),
     "problems:enterprise_detail": ("problems.Enterprise", "pk", "problems.view_enterprise"),
     "problems:campaign_detail": ("problems.Campaign", "pk", "problems.view_campaign"),
     "experts:expert_detail": ("experts.Expert", "pk", "experts.view_expert"),
     "experts:society_detail": ("experts.Society", "pk", "experts.view_society"),
+    "experts:society_edit": ("experts.Society", "pk", "experts.change_society"),
+    "experts:society_members": ("experts.Society", "pk", "experts.manage_members"),
+    "experts:expert_edit": ("experts.Expert", "pk", "experts.change_expert"),
+    "problems:problem_edit": ("problems.Problem", "pk", "problems.change_problem"),
     "experts:assignment_detail": ("experts.Assignment", "pk", "experts.view_assignment"),
     "experts:delegation_detail": ("experts.Delegation", "pk", "experts.view_delegation"),
     "experts:problem_opinions": ("problems.Problem", "problem_pk", "experts.read_reviews"),
@@ -681,7 +686,7 @@ class Crawler:
 
 
 def django_policy() -> Policy:
-    """Ask django-rules whether an account may view the object behind an object page."""
+    """Ask django-rules whether an account may open the object page (POLICY names the permission)."""
     from django.apps import apps
 
     from accounts.models import User
