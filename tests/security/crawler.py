@@ -686,7 +686,7 @@ class Crawler:
 
 
 def django_policy() -> Policy:
-    """Ask django-rules whether an account may open the object page (POLICY names the permission)."""
+    """Ask django-rules whether an account may open an object page (POLICY names the perm)."""
     from django.apps import apps
 
     from accounts.models import User
