@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export import fields
 
-from problems.filters import words_q
+from problems.filters import words_filter
 from problems.forms import DateInput
 from problems.views import require
 
@@ -26,13 +26,6 @@ from . import audit
 from .listing import filtered_page
 from .models import AuditEvent
 from .tabular import TabularResource
-
-
-def _words(fields):
-    def method(queryset, name, value):
-        return queryset.filter(words_q(value, fields))
-
-    return method
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -54,7 +47,7 @@ class AuditEventFilter(django_filters.FilterSet):
         label=gettext_lazy("IP address"), field_name="ip", method="filter_ip"
     )
     q = django_filters.CharFilter(
-        label=gettext_lazy("Path or target"), method=_words(["path", "target_repr"])
+        label=gettext_lazy("Path or target"), method=words_filter(["path", "target_repr"])
     )
 
     class Meta:

@@ -26,7 +26,9 @@ def words_q(terms, fields) -> Q:
     return query
 
 
-def _search(fields):
+def words_filter(fields):
+    """A FilterSet method: every word of the value in at least one of the fields."""
+
     def method(queryset, name, value):
         return queryset.filter(words_q(value, fields))
 
@@ -36,7 +38,7 @@ def _search(fields):
 class ProblemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=_search(["title", "number", "ref", "enterprise__name", "bottleneck"]),
+        method=words_filter(["title", "number", "ref", "enterprise__name", "bottleneck"]),
     )
     status = django_filters.MultipleChoiceFilter(
         # A column of the row itself: no join, so no DISTINCT over whole rows.
@@ -118,7 +120,7 @@ class ProblemFilter(django_filters.FilterSet):
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method=_search(["name", "credit_code", "contact_name"])
+        label=_("Search"), method=words_filter(["name", "credit_code", "contact_name"])
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Enterprise.Status.choices)
     region = django_filters.ModelChoiceFilter(
@@ -149,7 +151,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method=_search(["title", "description"]))
+    q = django_filters.CharFilter(label=_("Search"), method=words_filter(["title", "description"]))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Campaign.Status.choices)
 
     class Meta:

@@ -11,7 +11,9 @@ in-app notifications; the expert leaves matching and the talent search."""
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +30,6 @@ from ..models import (
     Expert,
     Review,
 )
-from ..rules import Membership
 from .states import transition
 
 ANONYMOUS_NAME = "已注销专家 #%(pk)d"
@@ -203,9 +204,6 @@ def personal_data_exported(expert: Expert, *, by: User, request=None) -> None:
 
 def _deciders():
     """Who is told of a new request: the platform admins and the autonomous-region staff."""
-    from django.conf import settings
-    from django.db.models import Q
-
     return User.objects.filter(is_active=True).filter(
         Q(role=User.Role.ADMIN)
         | Q(is_superuser=True)
@@ -324,7 +322,7 @@ def expert_anonymise(expert: Expert, *, by: User) -> Expert:
     expert.disciplines.clear()
     expert.conflicts.all().delete()
     expert.changes.all().delete()
-    Membership.objects.filter(expert=expert).delete()
+    expert.societies.clear()
     # The expert's own words in their requests; the decisions and their reasons stay.
     expert.deletion_requests.update(reason="")
     DeletionRequestEvent.objects.filter(

@@ -20,13 +20,13 @@ from ..filters import DeletionRequestFilter
 from ..forms import ChangeDecisionForm, DeletionRequestForm
 from ..models import DeletionRequest
 from ..services import personal as services
-from .pool import _own_expert
+from .pool import own_expert
 
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     """What the platform holds about the expert, its download, and the deletion request."""
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.export_own_data", expert)
     requests = list(expert.deletion_requests.prefetch_related("events"))
     open_request = next((r for r in requests if r.status == DeletionRequest.Status.OPEN), None)
@@ -44,7 +44,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_data_download(request: HttpRequest) -> HttpResponse:
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.export_own_data", expert)
     data = services.expert_personal_data(expert)
     services.personal_data_exported(expert, by=request.user, request=request)
@@ -60,7 +60,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def deletion_request_create(request: HttpRequest) -> HttpResponse:
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.request_deletion", expert)
     form = DeletionRequestForm(request.POST)
     if not form.is_valid():
@@ -82,7 +82,7 @@ def deletion_request_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def deletion_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.request_deletion", expert)
     deletion = get_object_or_404(expert.deletion_requests, pk=pk)
     try:

@@ -30,7 +30,7 @@ def require(request: HttpRequest, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _own_expert(request: HttpRequest) -> Expert:
+def own_expert(request: HttpRequest) -> Expert:
     """The profile of the logged-in expert: 403 for other roles, 404 if none is linked."""
     if not is_expert(request.user):
         raise PermissionDenied
@@ -110,7 +110,7 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """The expert edits their own profile; name and employer changes wait for staff."""
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.edit_own_profile", expert)
     return _profile_form(request, expert, confirm_identity=True)
 
@@ -157,7 +157,7 @@ def _profile_form(request: HttpRequest, expert: Expert, *, confirm_identity: boo
 
 @login_required
 def my_profile(request: HttpRequest) -> HttpResponse:
-    return redirect(_own_expert(request))
+    return redirect(own_expert(request))
 
 
 @login_required
@@ -188,7 +188,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflicts(request: HttpRequest) -> HttpResponse:
-    expert = _own_expert(request)
+    expert = own_expert(request)
     require(request, "experts.manage_conflicts", expert)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,8 @@ and the page checks (axe-core, horizontal overflow, keyboard focus)."""
 
 import json
 import os
+import shutil
+import subprocess
 
 import pytest
 from django.db import connection
@@ -20,6 +22,10 @@ except ImportError:  # pragma: no cover - the dev extras install it
 needs_browser = pytest.mark.skipif(
     sync_playwright is None or not os.path.exists(CHROMIUM),
     reason="Playwright or Debian chromium is not installed",
+)
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is missing"
 )
 
 DESKTOP = {"width": 1366, "height": 768}
@@ -99,6 +105,17 @@ def tom_select(page, name: str, text: str) -> None:
     # original select and the dropdown is shut, or the next fill may lose focus to the widget.
     expect(page.locator(f"select[name='{name}']")).not_to_have_value("")
     expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
+
+
+def download_pdf_text(page, link_name: str, tmp_path) -> str:
+    """Click the link that downloads a PDF, save the file and return its text (pdftotext)."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link_name).click()
+    pdf = tmp_path / "download.pdf"
+    download_info.value.save_as(pdf)
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def axe_violations(page, base_url: str) -> list[dict]:

@@ -5,19 +5,16 @@ empty form (errors shown in Chinese), then filled in. No console errors on the w
 
 Skipped when Chromium or Playwright is missing (`make install` installs both)."""
 
-import shutil
-import subprocess
-
 import pytest
 
 from consult.models import Download, Instruction
-from tests.browser.conftest import PHONE, expect, needs_browser
+from tests.browser.conftest import PHONE, download_pdf_text, expect, needs_browser, needs_pdftotext
 from tests.factories import PASSWORD, UserFactory, issued_report, region
 
 pytestmark = [
     pytest.mark.browser,
     needs_browser,
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is missing"),
+    needs_pdftotext,
     # live_server answers from another thread: the rows must be committed, and the reference
     # data the migrations load is put back after the test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -51,13 +48,7 @@ def test_an_official_finds_reads_downloads_and_answers_a_report(
     rows.first.get_by_role("link").first.click()
     expect(page.locator("h1.paper-title")).to_have_text(report.title)
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载 PDF").click()
-    pdf = tmp_path / "copy.pdf"
-    download_info.value.save_as(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = download_pdf_text(page, "下载 PDF", tmp_path)
     download = Download.objects.get(report=report)
     assert download.user == official_user
     assert f"下载人：周明 {body.name}" in text

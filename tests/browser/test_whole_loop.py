@@ -11,8 +11,6 @@ Only the people who exist before the story starts (staff, experts, the official)
 factories. Skipped when Chromium or Playwright is missing (`make install` installs both)."""
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -22,14 +20,21 @@ from accounts.models import User
 from consult.models import Download, Instruction, Report, Topic
 from experts.models import Assignment, Review
 from problems.models import Enterprise, Problem
-from tests.browser.conftest import expect, log_in, needs_browser, tom_select
+from tests.browser.conftest import (
+    download_pdf_text,
+    expect,
+    log_in,
+    needs_browser,
+    needs_pdftotext,
+    tom_select,
+)
 from tests.experts.matching_data import BATTERY
 from tests.factories import PASSWORD, ExpertFactory, UserFactory, credit_code, discipline, pdf_bytes
 
 pytestmark = [
     pytest.mark.browser,
     needs_browser,
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is missing"),
+    needs_pdftotext,
     # live_server answers from another thread: the rows must be committed, and the reference
     # data the migrations load is put back after the test.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -275,13 +280,7 @@ def test_a_problem_goes_from_registration_to_a_leaders_instruction(
     log_in(official, url, official_user.username)
     official.get_by_role("navigation").get_by_role("link", name="咨询报告").click()
     official.get_by_role("link", name=report.title).first.click()
-    with official.expect_download() as download_info:
-        official.get_by_role("link", name="下载 PDF").click()
-    pdf = tmp_path / "copy.pdf"
-    download_info.value.save_as(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = download_pdf_text(official, "下载 PDF", tmp_path)
     download = Download.objects.get(report=report)
     assert download.user == official_user
     assert f"下载人：周明 {body.name}" in text

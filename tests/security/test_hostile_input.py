@@ -239,6 +239,13 @@ def cases(fx) -> list[FormCase]:
     """The forms, with what they need; `fx` gives the fixtures and makes objects."""
     ent_a = fx("ent_a")
     draft = _problem(ent_a)
+    problem_fields = {  # the problem form's required fields besides the free text
+        "industry": "C26",
+        "region": "654201",
+        "import_share": "50",
+        "desired_completion": "2030-01-01",
+        "contact_phone": "13900000000",
+    }
     submitted = _problem(
         ent_a, status=Problem.Status.SUBMITTED, number="KBZ-H-00001", submitted_at=timezone.now()
     )
@@ -291,25 +298,13 @@ def cases(fx) -> list[FormCase]:
             "problem_create",
             "ent_a_user",
             "/problems/new/",
-            valid={
-                "industry": "C26",
-                "region": "654201",
-                "import_share": "50",
-                "desired_completion": "2030-01-01",
-                "contact_phone": "13900000000",
-            },
+            valid=problem_fields,
         ),
         FormCase(
             "problem_edit",
             "ent_a_user",
             f"/problems/{draft.pk}/edit/",
-            valid={
-                "industry": "C26",
-                "region": "654201",
-                "import_share": "50",
-                "desired_completion": "2030-01-01",
-                "contact_phone": "13900000000",
-            },
+            valid=problem_fields,
         ),
         FormCase(
             "problem_note",

@@ -215,37 +215,41 @@ def test_import_job_json_is_the_uploaders_own(world, client_as):
 # exactly its own (see _own) and gets 404 or 403 for everything else.
 
 
+def _by_pk(pk: int) -> dict:
+    return {"pk": pk}
+
+
 def _walk_kinds(w):
     """url name -> (model, function from a pk to the URL's kwargs)."""
     return {
-        "problems:problem_detail": (Problem, lambda pk: {"pk": pk}),
-        "problems:problem_edit": (Problem, lambda pk: {"pk": pk}),
-        "problems:attachment_download": (Attachment, lambda pk: {"pk": pk}),
-        "problems:enterprise_detail": (Enterprise, lambda pk: {"pk": pk}),
-        "problems:campaign_detail": (Campaign, lambda pk: {"pk": pk}),
-        "experts:expert_detail": (Expert, lambda pk: {"pk": pk}),
-        "experts:society_detail": (Society, lambda pk: {"pk": pk}),
-        "experts:assignment_detail": (Assignment, lambda pk: {"pk": pk}),
-        "experts:review_edit": (Assignment, lambda pk: {"pk": pk}),
+        "problems:problem_detail": (Problem, _by_pk),
+        "problems:problem_edit": (Problem, _by_pk),
+        "problems:attachment_download": (Attachment, _by_pk),
+        "problems:enterprise_detail": (Enterprise, _by_pk),
+        "problems:campaign_detail": (Campaign, _by_pk),
+        "experts:expert_detail": (Expert, _by_pk),
+        "experts:society_detail": (Society, _by_pk),
+        "experts:assignment_detail": (Assignment, _by_pk),
+        "experts:review_edit": (Assignment, _by_pk),
         "experts:brief_attachment": (
             Attachment,
             lambda pk: {"pk": w.assignment.pk, "attachment_pk": pk},
         ),
-        "experts:review_attachment": (ReviewAttachment, lambda pk: {"pk": pk}),
+        "experts:review_attachment": (ReviewAttachment, _by_pk),
         "experts:problem_opinions": (Problem, lambda pk: {"problem_pk": pk}),
-        "experts:delegation_detail": (Delegation, lambda pk: {"pk": pk}),
-        "experts:proposal_detail": (Proposal, lambda pk: {"pk": pk}),
-        "consult:topic_detail": (Topic, lambda pk: {"pk": pk}),
-        "consult:topic_document": (TopicDocument, lambda pk: {"pk": pk}),
-        "consult:report_detail": (Report, lambda pk: {"pk": pk}),
-        "consult:report_pdf": (Report, lambda pk: {"pk": pk}),
+        "experts:delegation_detail": (Delegation, _by_pk),
+        "experts:proposal_detail": (Proposal, _by_pk),
+        "consult:topic_detail": (Topic, _by_pk),
+        "consult:topic_document": (TopicDocument, _by_pk),
+        "consult:report_detail": (Report, _by_pk),
+        "consult:report_pdf": (Report, _by_pk),
         "consult:report_image": (
             ReportImage,
             lambda pk: {"pk": w.report.pk, "image_pk": pk},
         ),
-        "consult:instruction_scan": (Instruction, lambda pk: {"pk": pk}),
-        "data:import_job": (ImportJob, lambda pk: {"pk": pk}),
-        "notification_read": (Notification, lambda pk: {"pk": pk}),
+        "consult:instruction_scan": (Instruction, _by_pk),
+        "data:import_job": (ImportJob, _by_pk),
+        "notification_read": (Notification, _by_pk),
     }
 
 
