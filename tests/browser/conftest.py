@@ -6,9 +6,10 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import override_settings
 
 from tests.factories import PASSWORD
@@ -40,6 +41,34 @@ def _live_server_static_root(tmp_path_factory):
     server serves the static files from the app and project folders (staticfiles finders)."""
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_connections(django_db_setup, django_db_blocker):
+    """The live server answers each browser connection in a thread of its own, and such a
+    thread kept its database connection open between requests (CONN_MAX_AGE) until the
+    browser hung up: PostgreSQL could then refuse to drop the test database at the end. Here
+    every request closes its database connection, and once the last browser test is done
+    (the live server stopped) the run waits for the threads' connections to go; any still
+    open after 10 s is ended, which is safe then: no test runs any more."""
+    databases = [connections.settings[alias] for alias in connections]
+    saved = [database.get("CONN_MAX_AGE") for database in databases]
+    for database in databases:  # the very dicts the request threads' connections are made from
+        database["CONN_MAX_AGE"] = 0
+    yield
+    for database, max_age in zip(databases, saved, strict=True):
+        database["CONN_MAX_AGE"] = max_age
+    if connection.vendor != "postgresql":
+        return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.2)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
 
 
 @pytest.fixture
@@ -75,14 +104,6 @@ def browser_page(monkeypatch):
 
         yield make
         browser.close()
-    if connection.vendor == "postgresql":
-        # A request thread of the live server can still hold its connection when the browser
-        # goes away; the test database could then not be dropped at the end of the run.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
 
 
 def log_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
