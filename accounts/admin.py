@@ -5,7 +5,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,27 +18,19 @@ from .models import (
     Region,
     User,
 )
-from .twofactor import totp_reset
+from .twofactor import allowed_next, totp_reset
 
 
 def _admin_login(request, extra_context=None):
     """Nobody logs in on the admin's own login page: the site's login has the lockout and the
     two-factor step, so the admin sends visitors to it. A logged-in user without admin access
     is refused, not sent back to a login page that would send them on to the admin again."""
+    target = allowed_next(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
-            return redirect(url_has_allowed_next(request) or reverse("admin:index"))
+            return redirect(target or reverse("admin:index"))
         raise PermissionDenied
-    return redirect_to_login(url_has_allowed_next(request) or reverse("admin:index"))
-
-
-def url_has_allowed_next(request) -> str | None:
-    target = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return redirect_to_login(target or reverse("admin:index"))
 
 
 admin.site.login = _admin_login

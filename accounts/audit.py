@@ -285,9 +285,10 @@ def _target(match, changed: list):
                 return instance if kind != "deleted" else (model, saved_pk)
         if pk is not None:
             return (model, pk)
-    for instance, kind, saved_pk in changed:
-        return instance if kind != "deleted" else (type(instance), saved_pk)
-    return None
+    if not changed:
+        return None
+    instance, kind, saved_pk = changed[0]
+    return instance if kind != "deleted" else (type(instance), saved_pk)
 
 
 def _short(instance) -> str:

@@ -197,6 +197,15 @@ class LoginView(auth_views.LoginView):
         return redirect("login_totp")
 
 
+def allowed_next(request: HttpRequest, target: str) -> str | None:
+    """`target` when it is an address of this site, safe to go to after a login; else None."""
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def _give_up(request: HttpRequest, message: str) -> HttpResponse:
     request.session.pop(PENDING, None)
     messages.error(request, message)
@@ -224,12 +233,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         if totp_verify(device, form.cleaned_data["code"]):
             del request.session[PENDING]
             auth_login(request, user, backend=pending["backend"])
-            target = pending["next"]
-            if not url_has_allowed_host_and_scheme(
-                target, {request.get_host()}, require_https=request.is_secure()
-            ):
-                target = "home"
-            return redirect(target)
+            return redirect(allowed_next(request, pending["next"]) or "home")
         pending["attempts"] += 1
         request.session[PENDING] = pending
         audit.record(

@@ -198,8 +198,9 @@ class ExpertResource(RegionScopeMixin, TabularResource):
         )
         export_order = fields
 
-    # As on the expert's page: in full for the staff of the expert's region, masked for
-    # other staff. Without a user (the command line, the admin's superusers) in full.
+    # As on the expert's page (experts.view_contacts): in full for the staff of the expert's
+    # region, masked for other staff. Without a user (the command line, the admin's
+    # superusers) in full.
     MASKED = {"email": mask_email, "mobile": mask_mobile}
 
     def export_value(self, field, instance, **kwargs):
@@ -207,7 +208,7 @@ class ExpertResource(RegionScopeMixin, TabularResource):
         mask = self.MASKED.get(field.attribute)
         if mask is None or self.user is None:
             return value
-        in_full = rules.has_perm("experts.change_expert", self.user, instance)
+        in_full = rules.has_perm("experts.view_contacts", self.user, instance)
         return value if in_full else mask(value)
 
     def template_notes(self) -> list[tuple[str, str]]:

@@ -87,6 +87,10 @@ rules.add_perm(
 # Staff edit the record directly (name and employer included); the expert edits their own
 # profile, but their name and employer changes wait for staff (experts.decide_change).
 rules.add_perm("experts.change_expert", staff_of_region)
+# Mobile and e-mail in full (个人信息保护法): for the expert and the staff who look after the
+# expert's region (they verify and edit the record); masked for everyone else, on the page
+# and in exports.
+rules.add_perm("experts.view_contacts", (is_expert & is_self) | staff_of_region)
 rules.add_perm("experts.verify_expert", staff_of_region)
 rules.add_perm("experts.edit_own_profile", is_expert & is_self)
 rules.add_perm("experts.manage_conflicts", is_expert & is_self)

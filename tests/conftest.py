@@ -39,19 +39,27 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(path)
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+# The default PBKDF2 hasher costs about a second per user created.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def apply_test_settings(settings, tmp_path) -> None:
+    """Every test's settings (tests/security/conftest.py applies them too)."""
     # Uploads go to a per-test directory, never into the repository's media/.
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tests run with DEBUG off, where WhiteNoise indexes STATIC_ROOT at start-up and warns
     # (an error under filterwarnings) when collectstatic has not been run.
     settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    # The default PBKDF2 hasher costs about a second per user created.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
     # Cached fragments (the list pages' filter forms) are keyed by user id, which the next
     # test's rows reuse: every test starts with an empty cache.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    apply_test_settings(settings, tmp_path)
 
 
 @pytest.fixture(autouse=True)

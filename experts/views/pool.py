@@ -69,9 +69,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_self": is_self,
         "can_edit": can_edit,
         "can_verify": rules.has_perm("experts.verify_expert", user, expert) and not expert.verified,
-        # Mobile and e-mail in full for the expert and the staff who look after the expert's
-        # region (they verify and edit the record); masked for everyone else who may see it.
-        "contact_visible": is_self or can_edit,
+        "contact_visible": rules.has_perm("experts.view_contacts", user, expert),
     }
     # Conflicts and change requests concern the expert and the staff who match and verify.
     context["show_private"] = is_self or rules.has_perm("experts.list_experts", user)

@@ -31,7 +31,7 @@ from experts.services.pool import conflict_add
 from experts.services.proposals import proposal_create
 from experts.services.reviews import review_attachment_add, review_save
 from problems.models import Attachment, Campaign, Problem
-from tests.conftest import english_client
+from tests.conftest import FAST_PASSWORD_HASHERS, apply_test_settings, english_client
 from tests.factories import (
     CampaignFactory,
     EnterpriseFactory,
@@ -290,17 +290,13 @@ def build_world() -> World:
 def _test_settings(request):
     """Replaces tests/conftest.py's. A test of the shared world runs with the settings that
     `world` overrides once for the module (its uploads stay readable, and a test costs no new
-    directories); any other test in this package gets the parent's per-test settings, as
-    below. Cached fragments are keyed by user id: every test starts with none."""
-    cache.clear()
+    directories); any other test in this package gets every test's settings
+    (tests/conftest.py's apply_test_settings). Cached fragments are keyed by user id: every
+    test starts with none."""
     if "world" in request.fixturenames:
+        cache.clear()
         return
-    settings = request.getfixturevalue("settings")
-    tmp_path = request.getfixturevalue("tmp_path")
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    apply_test_settings(request.getfixturevalue("settings"), request.getfixturevalue("tmp_path"))
 
 
 @pytest.fixture(scope="module")
@@ -312,7 +308,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(
             MEDIA_ROOT=root / "media",
             STATIC_ROOT=root / "static",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
         ),
         translation.override("en"),
     ):

@@ -7,7 +7,6 @@ import time
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.security.crawler import ClientTransport, Crawler, django_policy
@@ -29,24 +28,11 @@ ACCOUNTS = (
 )
 
 
-@pytest.fixture
-def demo_settings(settings, tmp_path):
-    """What tests/conftest.py's _test_settings does (tests/security/conftest.py replaces it):
-    uploads in a scratch directory, a static root for WhiteNoise, a fast password hasher."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STATIC_ROOT.mkdir(exist_ok=True)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The cache keys pages by user id, and the ids restart after an earlier test's flush.
-    cache.clear()
-    return settings
-
-
 # Each request in its own transaction, as under a real server: an error in one request does
 # not spoil the database for the next.
 # serialized_rollback: an earlier transactional test flushed the regions the migrations load.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_no_account_sees_a_page_it_should_not(demo_settings):
+def test_no_account_sees_a_page_it_should_not():
     start = time.perf_counter()
     call_command("seed_demo", stdout=StringIO())
     seeded = time.perf_counter() - start

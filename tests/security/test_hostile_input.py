@@ -8,7 +8,6 @@ form error or 400 for the 10 MB field and for NUL bytes), the text stored verbat
 valid, and the raw markup never in any page: always escaped."""
 
 import html
-import io
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ImportJob
-from experts.models import Assignment
+from experts.models import Assignment, Expert, Society
 from problems.models import Problem
 from tests.factories import (
     AssignmentFactory,
@@ -34,6 +33,7 @@ from tests.factories import (
     credit_code,
     issued_report,
 )
+from tests.imports.files import EXPERT_HEADERS, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -596,18 +596,7 @@ def test_search_and_filter_fields_survive_the_corpus(client_for, staff_xj, exper
 
 IMPORT_FILES = {
     "experts": (
-        [
-            "编号",
-            "姓名",
-            "性别",
-            "工作单位",
-            "职称",
-            "学科领域",
-            "研究方向",
-            "所在地区",
-            "邮箱",
-            "手机",
-        ],
+        EXPERT_HEADERS,
         lambda i, p: [f"H-{i}", p[:50], "男", p, p[:50], "530", p, "乌鲁木齐市", "", ""],
     ),
     "problems": (
@@ -646,20 +635,13 @@ LIST_PAGES = {"experts": "/experts/", "problems": "/problems/", "societies": "/e
 def test_every_import_kind_takes_the_corpus_verbatim_and_shows_it_escaped(
     client_for, staff_xj, kind
 ):
-    import csv
-
     headers, make_row = IMPORT_FILES[kind]
     payloads = list(PAYLOADS.values())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(make_row(i, p) for i, p in enumerate(payloads))
+    data = csv_bytes(headers, [make_row(i, p) for i, p in enumerate(payloads)])
     client = client_for(staff_xj)
 
-    response = client.post(
-        f"/data/import/{kind}/",
-        {"file": SimpleUploadedFile(f"{kind}.csv", buffer.getvalue().encode("utf-8-sig"))},
-    )
+    upload = SimpleUploadedFile(f"{kind}.csv", data)
+    response = client.post(f"/data/import/{kind}/", {"file": upload})
     job = ImportJob.objects.get()
     assert response.status_code == 302
     page = client.get(job.get_absolute_url())
@@ -668,14 +650,7 @@ def test_every_import_kind_takes_the_corpus_verbatim_and_shows_it_escaped(
     job.refresh_from_db()
     assert job.status == "done", (job.error, job.report)
 
-    model = {
-        "experts": "experts.Expert",
-        "problems": "problems.Problem",
-        "societies": "experts.Society",
-    }[kind]
-    from django.apps import apps
-
-    stored = apps.get_model(model).objects
+    stored = {"experts": Expert, "problems": Problem, "societies": Society}[kind].objects
     text_field = {"experts": "employer", "problems": "title", "societies": "description"}[kind]
     values = set(stored.values_list(text_field, flat=True))
     # Stored as written (a CSV cell keeps control and zero-width characters; only the
